@@ -1,0 +1,33 @@
+# Two entry points: `make demo` and `make test`. Both build .venv from the hash-pinned locks.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint lock clean
+
+$(STAMP): requirements/main.txt requirements/dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/main.txt -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/allegiance extract examples/libya-2020.txt --published 2020-06-08 --format table
+
+test: $(STAMP)
+	$(PY) -m ruff check src tests
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests
+	$(PY) -m ruff format --check src tests
+
+# Re-pin the locks (needs pip-tools in the venv); commit the result.
+lock: $(STAMP)
+	$(PY) -m pip install --quiet pip-tools
+	cd requirements && ../$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras -q -o main.txt main.in
+	cd requirements && ../$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras -q -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,515 @@
+"""Events stage: PLOVER events from the dependency parse and the resolved actors.
+
+For every trigger (a verb of the lexicon, a light verb with an event noun, a verb of receiving
+with one, or "in support of") the extractor finds the sources and targets along the parse:
+subjects and objects, passive agents, coordinated actors and "along with" companions, relative
+pronouns and controlled subjects. Each event gets a modality from the words around its clause,
+a date resolved against the publication date, and the place the sentence names for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from .actors import DocActors
+from .dates import resolve_date
+from .lexicon import Lexicon
+from .records import Event, EventActor, Mention, Place
+from .records import Span as TextSpan
+
+_COMPANION_PREPS = ("along", "together", "alongside", "as", "jointly")  # "along with X"
+_TARGET_PREPS = frozenset(
+    ["with", "to", "on", "against", "at", "into", "toward", "towards", "upon"]
+)
+# Hostile verbs take their target after these only: "fought for X" is on X's side.
+_HOSTILE_PREPS = frozenset(["against", "on", "upon", "at", "into"])
+_HOSTILE = frozenset(["ASSAULT", "COERCE", "THREATEN", "SANCTION", "ACCUSE", "PROTEST"])
+_NOMINAL_TARGET_PREPS = frozenset(
+    ["with", "to", "on", "against", "for", "over", "about", "toward", "towards"]
+)
+_RECIPIENT_PREPS = frozenset(["to", "for"])
+_RELATIVE = frozenset(["who", "which", "that", "whom"])
+_RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE"])
+_SYMMETRIC_MODES = frozenset(["meet", "negotiate", "phone"])
+# Precedence when several cues apply to one event.
+_MODALITY_ORDER = ("negated", "hypothetical", "planned", "alleged", "reported", "asserted")
+# How far below a preposition an actor may sit and still be its object ("concerns over
+# increases in attacks by forces loyal to Assad").
+_MAX_TARGET_DEPTH = 4
+# Sentences back that a definite event noun ("the talks") may refer to.
+_ANAPHORA_WINDOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Arg:
+    mention: Mention
+    text: str
+    start: int
+    end: int
+    indirect: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    token: Token
+    type: str
+    mode: str | None
+    kind: str  # verb, light, receive, in-support
+
+
+class EventExtractor:
+    """Holds the lexicon; ``extract(doc, actors, published)`` codes one parsed article."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+
+    def extract(self, doc: Doc, actors: DocActors, published: date | None) -> list[Event]:
+        """Return the events of a Doc in text order, one per source-target pair."""
+        events: list[Event] = []
+        history: list[tuple[int, Event]] = []
+        for n, sent in enumerate(doc.sents):
+            found = list(self._sentence_events(sent, actors, published))
+            events, history = self._apply_anaphora(sent, n, actors, published, events, history)
+            for ev in found:
+                events.append(ev)
+                history.append((n, ev))
+        return _dedupe(events)
+
+    # Triggers ------------------------------------------------------------------------------
+    def _triggers(self, sent: Span) -> Iterator[_Trigger]:
+        lex = self.lex
+        for tok in sent:
+            lemma = tok.lemma_.lower()
+            if tok.dep_ in ("amod", "compound") or not _verb_like(tok):
+                if tok.lower_ == "support" and tok.dep_ == "pobj" and tok.head.lower_ == "in":
+                    yield _Trigger(tok, "SUPPORT", None, "in-support")
+                continue
+            for child in tok.children:
+                key = (lemma, child.lower_)
+                if child.dep_ in ("prt", "prep") and key in lex.phrasal:
+                    yield _Trigger(tok, *lex.phrasal[key], "verb")
+                    break
+            else:
+                if lemma in lex.verbs:
+                    yield _Trigger(tok, *lex.verbs[lemma], "verb")
+            if lemma in lex.light or lemma in lex.receive:
+                for obj in _children(tok, "dobj", "nsubjpass"):
+                    noun = lex.nouns.get(obj.lower_) or lex.nouns.get(obj.lemma_.lower())
+                    if noun:
+                        kind = "receive" if lemma in lex.receive and obj.dep_ == "dobj" else "light"
+                        yield _Trigger(obj, noun[0], noun[1], kind)
+
+    # One sentence ----------------------------------------------------------------------------
+    def _sentence_events(
+        self, sent: Span, actors: DocActors, published: date | None
+    ) -> Iterator[Event]:
+        for trig in self._triggers(sent):
+            pairs, mode = self._arguments(trig, actors)
+            if not pairs:
+                continue
+            verb = (
+                trig.token.head if trig.kind in ("light", "receive", "in-support") else trig.token
+            )
+            if trig.kind == "in-support":
+                verb = trig.token.head.head
+            modality = self._modality(verb)
+            when = self._date(verb, sent, published, modality)
+            place = _place(verb, sent, actors)
+            for source, target in pairs:
+                yield self._event(trig, mode, source, target, modality, when, place, sent)
+                if target is not None and self._reverse(trig, mode, pairs):
+                    back_mode = "host" if mode == "visit" else mode
+                    yield self._event(trig, back_mode, target, source, modality, when, place, sent)
+
+    def _reverse(self, trig: _Trigger, mode: str | None, pairs: list) -> bool:
+        """Visits imply a host; meetings and talks run both ways."""
+        if trig.type != "CONSULT":
+            return False
+        return mode == "visit" or mode in _SYMMETRIC_MODES
+
+    def _arguments(
+        self, trig: _Trigger, actors: DocActors
+    ) -> tuple[list[tuple[_Arg, _Arg | None]], str | None]:
+        tok, mode = trig.token, trig.mode
+        if trig.kind == "in-support":
+            sources = self._subjects(tok.head.head, actors)
+            targets = self._prep_objects(tok, ("of",), actors)
+        elif trig.kind == "receive":
+            sources = self._prep_objects(tok, ("of", "from"), actors) or self._owners(tok, actors)
+            targets = self._subjects(tok.head, actors)
+        elif trig.kind == "light":
+            sources = self._subjects(tok.head, actors)
+            targets = self._prep_objects(tok, _NOMINAL_TARGET_PREPS, actors) or self._prep_objects(
+                tok.head, _NOMINAL_TARGET_PREPS, actors
+            )
+        else:
+            sources = self._subjects(tok, actors)
+            if trig.type == "AID":
+                targets, mode = self._recipients(tok, actors), self._aid_mode(tok, mode)
+            else:
+                targets = self._objects(tok, actors, trig.type in _HOSTILE)
+        pairs = [
+            (s, t) for s in sources for t in targets if s.mention.actor.id != t.mention.actor.id
+        ]
+        if not targets and len(sources) > 1 and trig.type in _RECIPROCAL:
+            pairs = [
+                (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
+            ]
+        return pairs, mode
+
+    # Arguments -------------------------------------------------------------------------------
+    def _subjects(self, verb: Token, actors: DocActors, depth: int = 0) -> list[_Arg]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            heads = [o for a in _children(verb, "agent") for o in _children(a, "pobj")]
+        else:
+            heads = _children(verb, "nsubj", "csubj")
+        heads = [verb.head if h.lower_ in _RELATIVE and verb.dep_ == "relcl" else h for h in heads]
+        if not heads and depth < 3:
+            if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i:
+                controller = _children(verb.head, "nsubj", "nsubjpass")
+                if controller and verb.dep_ == "xcomp":
+                    heads = controller
+                else:
+                    return self._subjects(verb.head, actors, depth + 1)
+            elif verb.dep_ == "acl" and not passive:
+                heads = [verb.head]
+        args = [a for h in _expand(heads) if (a := _actor(h, actors))]
+        for h in [*heads, verb]:
+            for prep in h.children:
+                if prep.dep_ in ("prep", "advmod") and _is_companion(prep):
+                    args += [a for o in _companions(prep) if (a := _actor(o, actors))]
+        return args
+
+    def _objects(self, verb: Token, actors: DocActors, hostile: bool = False) -> list[_Arg]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            heads = _children(verb, "nsubjpass")
+            heads = [
+                verb.head if h.lower_ in _RELATIVE and verb.dep_ == "relcl" else h for h in heads
+            ]
+            if not heads and verb.dep_ == "acl":
+                heads = [verb.head]
+        else:
+            heads = _children(verb, "dobj", "dative", "attr")
+        args = [a for h in _expand(heads) if (a := _actor(h, actors) or _owner(h, actors))]
+        return args or self._prep_objects(
+            verb, _HOSTILE_PREPS if hostile else _TARGET_PREPS, actors
+        )
+
+    def _prep_objects(self, head: Token, preps: Iterable[str], actors: DocActors) -> list[_Arg]:
+        wanted = set(preps)
+        found = []
+        for prep in head.children:
+            if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in wanted:
+                for obj in _expand(_children(prep, "pobj")):
+                    arg = _actor(obj, actors) or _owner(obj, actors) or _below(obj, actors)
+                    if arg:
+                        found.append(arg)
+        return found
+
+    def _owners(self, noun: Token, actors: DocActors) -> list[_Arg]:
+        return [
+            a
+            for c in noun.children
+            if c.dep_ in ("poss", "amod", "compound")
+            if (a := _actor(c, actors))
+        ]
+
+    def _recipients(self, verb: Token, actors: DocActors) -> list[_Arg]:
+        """Who receives what is sent: "to X", an indirect object, or "in support of X"."""
+        found = self._prep_objects(verb, _RECIPIENT_PREPS, actors)
+        found += [a for d in _children(verb, "dative") if (a := _actor(d, actors))]
+        for prep in _children(verb, "prep"):
+            for obj in _children(prep, "pobj"):
+                if obj.lower_ in ("support", "aid") and prep.lower_ in ("in", "to"):
+                    found += self._prep_objects(obj, ("of",), actors)
+        if not found:
+            # "arm the rebels", "fund the militia": the object is the recipient.
+            found = [
+                a
+                for h in _expand(_children(verb, "dobj"))
+                if (a := _actor(h, actors))
+                if self.lex.aid_modes.get(h.lower_) is None
+            ]
+        return found
+
+    def _aid_mode(self, verb: Token, mode: str | None) -> str | None:
+        for obj in _expand(_children(verb, "dobj")):
+            words = [obj.lower_, obj.lemma_.lower()] + [c.lower_ for c in obj.children]
+            for w in words:
+                if w in self.lex.aid_modes:
+                    return self.lex.aid_modes[w]
+        return mode
+
+    # Modality, date, event -----------------------------------------------------------------
+    def _modality(self, verb: Token) -> str:
+        m = self.lex.modality
+        cues = set()
+        node = verb
+        for _ in range(4):
+            for c in node.children:
+                if c.dep_ == "neg":
+                    cues.add("negated")
+                if c.dep_ == "aux" and c.lower_ in m["planned_aux"]:
+                    cues.add("planned")
+                if c.dep_ == "aux" and c.lower_ in m["hypothetical_aux"]:
+                    cues.add("hypothetical")
+                if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
+                    cues.add("hypothetical")
+                if c.lower_ in m["reported_adverbs"]:
+                    cues.add("reported")
+                if c.lower_ in m["alleged_adverbs"]:
+                    cues.add("alleged")
+                if c.dep_ == "parataxis" and c.lemma_ in m["reported_verbs"]:
+                    cues.add("reported")
+            if node.dep_ not in ("xcomp", "ccomp", "conj", "relcl") or node.head.i == node.i:
+                break
+            lemma = node.head.lemma_.lower()
+            if node.dep_ == "xcomp" and lemma in m["planned_verbs"]:
+                cues.add("planned")
+            if lemma in m["negating_verbs"] and node.dep_ in ("xcomp", "ccomp"):
+                cues.add("negated")
+            elif lemma in m["alleged_verbs"] and node.dep_ in ("ccomp", "xcomp"):
+                cues.add("alleged")
+            elif lemma in m["reported_verbs"] and node.dep_ == "ccomp":
+                cues.add("reported")
+            node = node.head
+        return next(x for x in _MODALITY_ORDER if x in cues or x == "asserted")
+
+    def _date(
+        self, verb: Token, sent: Span, published: date | None, modality: str
+    ) -> tuple[str | None, str, str | None]:
+        if published is None:
+            return None, "unknown", None
+        tense = (
+            "future"
+            if modality == "planned"
+            else ("past" if verb.tag_ in ("VBD", "VBN") else "present")
+        )
+        for ent in sent.ents:
+            if ent.label_ != "DATE" or _clause_verb(ent.root) != verb:
+                continue
+            value = resolve_date(ent.text, published, tense)
+            if value:
+                return value.value, value.precision, ent.text
+        return published.isoformat(), "published", None
+
+    def _event(
+        self,
+        trig: _Trigger,
+        mode: str | None,
+        source: _Arg,
+        target: _Arg | None,
+        modality: str,
+        when: tuple[str | None, str, str | None],
+        place: Place | None,
+        sent: Span,
+    ) -> Event:
+        info = self.lex.types[trig.type]
+        tok = trig.token
+        confidence = 0.9 if trig.kind == "verb" else 0.75
+        for arg in (source, target):
+            if arg and (arg.indirect or "last named" in arg.mention.rule):
+                confidence -= 0.15
+        body = _trim_space(sent)
+        return Event(
+            type=trig.type,
+            mode=mode,
+            cameo=info.cameo_for(mode),
+            quad_class=info.quad_class,
+            goldstein=info.goldstein,
+            source=_event_actor(source),
+            target=_event_actor(target) if target else None,
+            date=when[0],
+            date_precision=when[1],
+            date_text=when[2],
+            location=place,
+            modality=modality,
+            confidence=max(confidence, 0.1),
+            sentence=body.text,
+            sentence_start=body.start_char,
+            sentence_end=body.end_char,
+            trigger=TextSpan(tok.text, tok.idx, tok.idx + len(tok.text)),
+        )
+
+    # Definite event nouns ----------------------------------------------------------------------
+    def _apply_anaphora(
+        self,
+        sent: Span,
+        n: int,
+        actors: DocActors,
+        published: date | None,
+        events: list[Event],
+        history: list[tuple[int, Event]],
+    ) -> tuple[list[Event], list[tuple[int, Event]]]:
+        """ "The talks will be held in Istanbul": give the earlier talks their place and date."""
+        for tok in sent:
+            noun = self.lex.nouns.get(tok.lower_)
+            if not noun or not any(c.lower_ == "the" for c in tok.children):
+                continue
+            if tok.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            verb = tok.head
+            place = _place(verb, sent, actors)
+            when = self._date(verb, sent, published, self._modality(verb))
+            if place is None and when[1] == "published":
+                continue
+            recent = [ev for k, ev in history if n - k <= _ANAPHORA_WINDOW and ev.type == noun[0]]
+            if not recent:
+                continue
+            first = recent[-1].trigger
+            same = {id(ev) for ev in recent if ev.trigger == first}
+            events = [self._fill(ev, place, when) if id(ev) in same else ev for ev in events]
+            history = [
+                (k, self._fill(ev, place, when) if id(ev) in same else ev) for k, ev in history
+            ]
+        return events, history
+
+    @staticmethod
+    def _fill(ev: Event, place: Place | None, when: tuple[str | None, str, str | None]) -> Event:
+        changes: dict[str, object] = {}
+        if ev.location is None and place is not None:
+            changes["location"] = place
+        if ev.date_precision == "published" and when[1] != "published":
+            changes.update(date=when[0], date_precision=when[1], date_text=when[2])
+        return dataclasses.replace(ev, **changes) if changes else ev
+
+
+# Parse helpers -------------------------------------------------------------------------------
+def _verb_like(tok: Token) -> bool:
+    if tok.pos_ in ("VERB", "AUX"):
+        return True
+    # The tagger sometimes calls a verb with a subject and an object something else.
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children) and any(
+        c.dep_ in ("dobj", "prep", "agent") for c in tok.children
+    )
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _expand(heads: Iterable[Token]) -> list[Token]:
+    """Heads plus the words coordinated with them ("Turkey and Qatar", "X, Y and Z")."""
+    out: list[Token] = []
+    for h in heads:
+        stack = [h]
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            stack += [c for c in t.children if c.dep_ == "conj"]
+    return out
+
+
+def _is_companion(prep: Token) -> bool:
+    """ "along with", "together with", "alongside", "as well as", "jointly with"."""
+    if prep.lower_ in _COMPANION_PREPS:
+        return True
+    return prep.lower_ == "with" and any(c.lower_ in _COMPANION_PREPS for c in prep.children)
+
+
+def _companions(prep: Token) -> list[Token]:
+    """Objects of "along with", "together with", "alongside", "as well as"."""
+    objs = _children(prep, "pobj")
+    for sub in _children(prep, "prep"):
+        objs += _children(sub, "pobj")
+    if prep.lower_ == "as":
+        for adv in prep.children:
+            objs += _children(adv, "pobj")
+    return _expand(objs)
+
+
+def _actor(tok: Token, actors: DocActors, indirect: bool = False) -> _Arg | None:
+    m = actors.at(tok)
+    if m is not None and not m.is_place:
+        return _Arg(m, m.text, m.start, m.end, indirect)
+    for c in tok.children:
+        if c.dep_ == "appos":
+            m = actors.at(c)
+            if m is not None and not m.is_place:
+                return _Arg(m, m.text, m.start, m.end, indirect)
+    return None
+
+
+def _owner(noun: Token, actors: DocActors) -> _Arg | None:
+    """The actor a thing belongs to: "an Egyptian proposal", "Russia's plan"."""
+    for c in noun.children:
+        if c.dep_ in ("poss", "amod", "compound", "nmod"):
+            arg = _actor(c, actors, indirect=True)
+            if arg:
+                return arg
+    return None
+
+
+def _below(tok: Token, actors: DocActors) -> _Arg | None:
+    """The nearest actor under a word, breadth first, for "concerns over attacks by X"."""
+    frontier = [tok]
+    for _ in range(_MAX_TARGET_DEPTH):
+        nxt = []
+        for t in frontier:
+            for c in t.children:
+                if c.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+                    continue
+                arg = _actor(c, actors, indirect=True)
+                if arg:
+                    return arg
+                nxt.append(c)
+        frontier = nxt
+    return None
+
+
+def _clause_verb(tok: Token) -> Token:
+    """The verb (or event noun's verb) whose clause a word belongs to."""
+    node = tok
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") or node.dep_ in ("ROOT", "relcl", "advcl", "ccomp"):
+            return node
+    return node
+
+
+def _place(verb: Token, sent: Span, actors: DocActors) -> Place | None:
+    places = []
+    for tok in sent:
+        m = actors.at(tok)
+        if m is not None and m.is_place and tok.dep_ == "pobj":
+            places.append((tok, m))
+    for tok, m in places:
+        if _clause_verb(tok) == verb or tok.head.head == verb:
+            return Place(name=m.text, country=m.actor.country)
+    return None
+
+
+def _trim_space(sent: Span) -> Span:
+    start, end = sent.start, sent.end
+    while start < end and sent.doc[start].is_space:
+        start += 1
+    while end > start and sent.doc[end - 1].is_space:
+        end -= 1
+    return sent.doc[start:end]
+
+
+def _event_actor(arg: _Arg) -> EventActor:
+    return EventActor(actor=arg.mention.actor, text=arg.text, start=arg.start, end=arg.end)
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    seen = set()
+    out = []
+    for ev in events:
+        key = (
+            ev.type,
+            ev.source.actor.id,
+            ev.target.actor.id if ev.target else None,
+            ev.trigger.start,
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append(ev)
+    return out

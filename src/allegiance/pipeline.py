@@ -1,0 +1,59 @@
+"""The pipeline object: loads the model and the knowledge once, then codes articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from .actors import ActorResolver, DocActors
+from .clean import clean_article
+from .events import EventExtractor
+from .kb import KnowledgeBase, load
+from .lexicon import load_lexicon
+from .nlp import load_pipeline, parse_many
+from .records import Article, ArticleResult, RawDoc, Rejected
+from .settings import Settings
+
+
+class Pipeline:
+    """clean -> nlp -> actors -> events for one article or a stream of them."""
+
+    def __init__(self, settings: Settings | None = None, kb: KnowledgeBase | None = None) -> None:
+        self.settings = settings or Settings()
+        self.nlp = load_pipeline(self.settings)
+        self.kb = kb or load(
+            lambda s: [t.text for t in self.nlp.tokenizer(s)], self.settings.actors_file
+        )
+        self.resolver = ActorResolver(self.kb)
+        self.extractor = EventExtractor(load_lexicon())
+
+    def run(self, raw: RawDoc) -> ArticleResult | Rejected:
+        """Code one raw document."""
+        return next(self.run_many([raw]))
+
+    def run_many(self, raws: Iterable[RawDoc]) -> Iterator[ArticleResult | Rejected]:
+        """Code a stream of raw documents lazily, in order, parsing in batches."""
+        cleaned = (clean_article(raw, self.settings) for raw in raws)
+        pairs = ((c.text if isinstance(c, Article) else "", c) for c in cleaned)
+        for doc, item in parse_many(self.nlp, pairs, self.settings):
+            if isinstance(item, Rejected):
+                yield item
+                continue
+            found: DocActors = self.resolver.resolve(doc, item.published)
+            events = self.extractor.extract(doc, found, item.published)
+            yield ArticleResult(article=item, mentions=found.mentions, events=tuple(events))
+
+
+def extract(
+    text: str,
+    published: date | None = None,
+    title: str | None = None,
+    pipeline: Pipeline | None = None,
+) -> ArticleResult | Rejected:
+    """Code one article's text: the library's front door.
+
+    Build a ``Pipeline`` once and pass it in when coding many texts; without one, this loads
+    the model and the knowledge base on every call.
+    """
+    pipe = pipeline or Pipeline()
+    return pipe.run(RawDoc(id=None, source="<text>", text=text, title=title, published=published))

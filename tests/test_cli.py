@@ -1,0 +1,141 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from allegiance.cli import main
+
+STORY = (
+    "Qatar hosts Afghan talks\n\nQatar hosted Taliban and Afghan government negotiators in "
+    "Doha on Saturday, the foreign ministry said. The United States backed the talks.\n"
+)
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def _bad_inputs(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (tmp_path / "latin1.txt").write_bytes("Le ministre a dit à Genève".encode("latin-1"))
+    (tmp_path / "german.txt").write_text(
+        "Titel\n\nDie Regierung hat am Montag beschlossen, dass die Truppen aus dem Land "
+        "abgezogen werden, sagte ein Sprecher des Ministeriums in der Hauptstadt.\n"
+    )
+    return {
+        "missing.txt": "no such file",
+        "empty.txt": "empty input",
+        "binary.txt": "binary file",
+        "latin1.txt": "not UTF-8",
+        "german.txt": "not English",
+    }
+
+
+@pytest.mark.slow
+def test_extract_bad_single_inputs_fail_with_one_line(runner, tmp_path, pipeline):
+    for name, reason in _bad_inputs(tmp_path).items():
+        result = runner.invoke(main, ["extract", str(tmp_path / name)])
+        assert result.exit_code == 1, name
+        assert reason in result.output, name
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+@pytest.mark.slow
+def test_extract_jsonl_batch_keeps_going_past_bad_records(runner, tmp_path, pipeline):
+    lines = [
+        json.dumps({"id": "a", "text": STORY, "published": "2020-02-29"}),
+        "{not json",
+        json.dumps({"id": "c", "text": ""}),
+        json.dumps({"id": "d", "text": STORY, "published": "29/02/2020"}),
+        json.dumps({"id": "e", "text": STORY}),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(main, ["extract", str(path), "--format", "jsonl"])
+    out = [json.loads(x) for x in result.stdout.strip().splitlines()]
+    assert [o["id"] for o in out] == ["a", "2", "c", "d", "e"]
+    assert out[0]["error"] is None and out[0]["events"]
+    assert "malformed JSON" in out[1]["error"]
+    assert "empty" in out[2]["error"]
+    assert "published" in out[3]["error"]
+    assert out[4]["error"] is None
+    assert result.exit_code == 1
+
+
+@pytest.mark.slow
+def test_extract_json_contract(runner, tmp_path, pipeline):
+    path = tmp_path / "story.txt"
+    path.write_text(STORY)
+    result = runner.invoke(
+        main, ["extract", str(path), "--published", "2020-02-29", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.stdout)
+    assert set(rec) == {
+        "id",
+        "title",
+        "published",
+        "language",
+        "text",
+        "removed",
+        "actors",
+        "events",
+        "error",
+    }
+    assert rec["title"] == "Qatar hosts Afghan talks"
+    for ev in rec["events"]:
+        assert set(ev) >= {
+            "type",
+            "mode",
+            "cameo",
+            "quad_class",
+            "goldstein",
+            "source",
+            "target",
+            "date",
+            "date_precision",
+            "date_text",
+            "location",
+            "modality",
+            "confidence",
+            "sentence",
+            "sentence_start",
+            "sentence_end",
+            "trigger",
+        }
+        assert rec["text"][ev["sentence_start"] : ev["sentence_end"]] == ev["sentence"]
+        trig = ev["trigger"]
+        assert rec["text"][trig["start"] : trig["end"]] == trig["text"]
+        for side in ("source", "target"):
+            if ev[side]:
+                assert rec["text"][ev[side]["start"] : ev[side]["end"]] == ev[side]["text"]
+    for actor in rec["actors"]:
+        for m in actor["mentions"]:
+            assert rec["text"][m["start"] : m["end"]] == m["text"]
+
+
+def test_extract_rejects_bad_date_option(runner, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text(STORY)
+    result = runner.invoke(main, ["extract", str(path), "--published", "June 5"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+
+
+@pytest.mark.slow
+def test_extract_reads_stdin(runner, pipeline):
+    result = runner.invoke(
+        main, ["extract", "-", "--published", "2020-02-29", "--format", "jsonl"], input=STORY
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["events"]
+
+
+def test_every_command_has_help(runner):
+    for name, command in main.commands.items():
+        assert command.help, name
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
