@@ -122,15 +122,13 @@ class EventExtractor:
             place = _place(verb, sent, actors)
             for source, target in pairs:
                 yield self._event(trig, mode, source, target, modality, when, place, sent)
-                if target is not None and self._reverse(trig, mode, pairs):
-                    back_mode = "host" if mode == "visit" else mode
+                if target is not None and self._reverse(trig, mode):
+                    back_mode = {"visit": "host", "host": "visit"}.get(mode or "", mode)
                     yield self._event(trig, back_mode, target, source, modality, when, place, sent)
 
-    def _reverse(self, trig: _Trigger, mode: str | None, pairs: list) -> bool:
-        """Visits imply a host; meetings and talks run both ways."""
-        if trig.type != "CONSULT":
-            return False
-        return mode == "visit" or mode in _SYMMETRIC_MODES
+    def _reverse(self, trig: _Trigger, mode: str | None) -> bool:
+        """Visits imply a host (and hosts a visit); meetings and talks run both ways."""
+        return trig.type == "CONSULT" and (mode in ("visit", "host") or mode in _SYMMETRIC_MODES)
 
     def _arguments(
         self, trig: _Trigger, actors: DocActors
