@@ -10,10 +10,10 @@ import json
 from datetime import date
 
 import pytest
-from conftest import EXAMPLES, ROOT
-from seedcheck import score
 
 from allegiance.records import RawDoc, Rejected
+from conftest import EXAMPLES, ROOT
+from seedcheck import score
 
 pytestmark = pytest.mark.slow
 GOLDEN = ROOT / "tests" / "golden"
@@ -35,8 +35,13 @@ def _summary(record: dict) -> list[list]:
 
 
 def _run(pipeline, rec: dict) -> dict:
-    raw = RawDoc(rec["id"], rec["id"], rec["text"], title=rec.get("title"),
-                 published=date.fromisoformat(rec["published"]))
+    raw = RawDoc(
+        rec["id"],
+        rec["id"],
+        rec["text"],
+        title=rec.get("title"),
+        published=date.fromisoformat(rec["published"]),
+    )
     result = pipeline.run(raw)
     assert not isinstance(result, Rejected), result
     return result.to_dict()
@@ -58,5 +63,5 @@ def test_example_page_cleaned_and_coded(pipeline):
     rec = {"id": "libya-2020", "text": text, "published": meta["published"]}
     record = _run(pipeline, rec)
     assert {r["text"] for r in record["removed"]} == set(meta["boilerplate"])
-    found, missed, wrong = score(meta, record)
+    _, missed, wrong = score(meta, record)
     assert missed == [] and wrong == []
