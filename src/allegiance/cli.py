@@ -196,3 +196,24 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
         return "  ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([line(cols), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+@main.command(name="eval")
+@click.argument("task", type=click.Choice(["actors"]))
+@click.argument("gold", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--errors", "show", default=15, show_default=True, help="Errors to list.")
+def eval_command(task: str, gold: Path | None, show: int) -> None:
+    """Score allegiance on a gold set (default: the set under ../shared/eval).
+
+    actors: the country (or IGO) each coded actor span of a PLOVER-style set resolves to.
+    """
+    from .evaluate import DEFAULT_SETS, eval_actors
+
+    path = gold or Path(DEFAULT_SETS[task])
+    if not path.exists():
+        raise click.ClickException(
+            f"gold set {path} not found; give its path (the shared data sits beside the repo)"
+        )
+    report = eval_actors(path, _pipeline(None))
+    report.errors = report.errors[:show]
+    click.echo(report.to_text())

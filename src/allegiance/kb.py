@@ -25,6 +25,7 @@ from .records import Actor
 
 Tokenize = Callable[[str], Sequence[str]]
 
+_ROMAN = re.compile(r"[IVXLC]+")
 _SECTIONS = ("countries", "igos", "groups", "people", "agents")
 
 
@@ -300,10 +301,12 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         for name in [item["name"], *(item.get("aliases") or [])]:
             kb.add(str(name), entry, tokenize)
         surname = tokenize(str(item["name"]))[-1]
-        if len(surname) > 2 and surname[:1].isupper():
+        if len(surname) > 2 and surname[:1].isupper() and not _ROMAN.fullmatch(surname):
             kb.add(surname, Entry(actor, "surname", start, end), tokenize)
         if item.get("office") and country:
-            kb.offices.setdefault((country, str(item["office"])), []).append(entry)
+            # Organisations share the IGO code, so their offices are told apart by title.
+            office = str(item["office"]) if country != "IGO" else str(item.get("title"))
+            kb.offices.setdefault((country, office), []).append(entry)
     for terms in kb.offices.values():
         terms.sort(key=lambda e: e.start or date.min)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from .actors import ActorResolver, DocActors
+from .actors import ActorResolver, DocActors, actor_for_span
 from .clean import clean_article
 from .events import EventExtractor
 from .kb import KnowledgeBase, load
 from .lexicon import load_lexicon
 from .nlp import load_pipeline, parse_many
-from .records import Article, ArticleResult, RawDoc, Rejected
+from .places import load_gazetteer
+from .records import Article, ArticleResult, Mention, RawDoc, Rejected
 from .settings import Settings
 
 
@@ -24,7 +25,7 @@ class Pipeline:
         self.kb = kb or load(
             lambda s: [t.text for t in self.nlp.tokenizer(s)], self.settings.actors_file
         )
-        self.resolver = ActorResolver(self.kb)
+        self.resolver = ActorResolver(self.kb, load_gazetteer())
         self.extractor = EventExtractor(load_lexicon())
 
     def run(self, raw: RawDoc) -> ArticleResult | Rejected:
@@ -42,6 +43,14 @@ class Pipeline:
             found: DocActors = self.resolver.resolve(doc, item.published)
             events = self.extractor.extract(doc, found, item.published)
             yield ArticleResult(article=item, mentions=found.mentions, events=tuple(events))
+
+    def resolve_spans(
+        self, text: str, published: date | None, spans: Iterable[tuple[int, int]]
+    ) -> list[Mention | None]:
+        """Resolve given character spans of a sentence or text (for evaluation and tools)."""
+        doc = self.nlp(text)
+        found = self.resolver.resolve(doc, published)
+        return [actor_for_span(doc, found, start, end) for start, end in spans]
 
 
 def extract(

@@ -100,6 +100,8 @@ class Mention:
     actor: Actor
     rule: str
     is_place: bool = False
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
