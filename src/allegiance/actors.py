@@ -21,88 +21,21 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from .compounds import Compounder, regional_peoples
+from .coref import as_of, bare_surname, corefer_names, surnames
+from .drafts import (
+    COUNTRYISH,
+    KIND_RANK,
+    NOT_ACTOR_ENTS,
+    PLACE_PREPS,
+    STATE_SECTORS,
+    Draft,
+    agent_at,
+    by_token,
+)
 from .kb import Entry, KnowledgeBase, fold, slug
 from .places import Gazetteer
 from .records import Actor, Mention
-
-# Entity labels that never name an actor, even when a token spells a known name ("May").
-_NOT_ACTOR_ENTS = frozenset(["DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"])
-# A name after one of these prepositions is where something happens, not who does it.
-_PLACE_PREPS = frozenset(
-    [
-        "in",
-        "at",
-        "near",
-        "into",
-        "inside",
-        "outside",
-        "across",
-        "around",
-        "throughout",
-        "within",
-        "towards",
-        "toward",
-        "onto",
-    ]
-)
-# Country-like kinds: a place when used as one, the state otherwise.
-_COUNTRYISH = frozenset(["country", "former", "capital", "seat", "demonym"])
-# Kinds preferred when one alias names several entries.
-_KIND_RANK = {
-    "person": 0,
-    "group": 1,
-    "igo": 2,
-    "country": 3,
-    "former": 4,
-    "capital": 5,
-    "seat": 6,
-    "demonym": 7,
-    "surname": 8,
-}
-# Head nouns that stand for the group or person modifying them ("the Wagner group").
-_COLLECTIVES = frozenset(
-    [
-        "group",
-        "groups",
-        "movement",
-        "organisation",
-        "organization",
-        "faction",
-        "wing",
-        "brigade",
-        "brigades",
-        "unit",
-        "units",
-        "network",
-        "company",
-        "firm",
-        "camp",
-        "side",
-    ]
-)
-# Non-state sectors: forces loyal to such an actor are that actor's side.
-_NON_STATE = frozenset(["REB", "INS", "SEP", "UAF", "OPP", "PTY", "CRM"])
-# Sectors of officials who serve the state they are in.
-_STATE_SECTORS = frozenset(["GOV", "MIL", "LEG", "JUD", "COP", "SPY"])
-# Longest multi-word agent noun looked for ("self - defence groups" is four tokens).
-_MAX_AGENT_WORDS = 4
-_SECTOR_NOUN = {
-    "GOV": "government",
-    "MIL": "military",
-    "REB": "rebels",
-    "INS": "insurgents",
-    "SEP": "separatists",
-    "UAF": "armed groups",
-    "OPP": "opposition",
-    "PTY": "party",
-    "LEG": "parliament",
-    "JUD": "judiciary",
-    "COP": "police",
-    "MED": "media",
-    "BUS": "business",
-    "CVL": "civilians",
-    "REF": "refugees",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,27 +49,13 @@ class DocActors:
         return self.by_token.get(token.i)
 
 
-@dataclass(slots=True)
-class _Draft:
-    start: int  # token offsets
-    end: int
-    actor: Actor
-    rule: str
-    kind: str = ""
-    is_place: bool = False
-    head: int = -1  # the token that carries the mention in the parse
-    lat: float | None = None
-    lon: float | None = None
-    text: str = ""
-
-
 class ActorResolver:
     """Holds the knowledge base; ``resolve(doc, published)`` applies it to one article."""
 
     def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer | None = None) -> None:
         self.kb = kb
         self.gazetteer = gazetteer
-        self._demonyms = _first_demonyms(kb)
+        self.compounds = Compounder(kb)
 
     def resolve(self, doc: Doc, published: date | None) -> DocActors:
         """Return every actor and place mention of the Doc with the rule that resolved it."""
@@ -146,22 +65,22 @@ class ActorResolver:
         for d in drafts:
             _mark_place(doc, d)
         self._locate(drafts, named)
-        drafts = _regional_peoples(doc, drafts)
+        drafts = regional_peoples(doc, drafts)
         self._infer_titles(doc, drafts, named)
-        _corefer_names(doc, drafts)
-        drafts += self._agents(doc, drafts)
-        drafts += _surnames(doc, drafts)
+        corefer_names(doc, drafts)
+        drafts += self.compounds.agents(doc, drafts)
+        drafts += surnames(doc, drafts)
         for d in drafts:
             # Named groups and people keep today's country in the base; a country's own name
             # ("East Timor") names that territory whatever the date.
             if d.actor.country and published and d.kind in ("group", "person", "surname"):
-                d.actor = replace(d.actor, country=_as_of(d.actor.country, published))
+                d.actor = replace(d.actor, country=as_of(d.actor.country, published))
         return _finish(doc, drafts)
 
     # 1. Knowledge-base names -------------------------------------------------------------
     def _known_names(
         self, doc: Doc, published: date | None, named: Counter[str | None]
-    ) -> list[_Draft]:
+    ) -> list[Draft]:
         texts = [t.text for t in doc]
         matches = self.kb.find(texts)
         named.update(
@@ -172,20 +91,20 @@ class ActorResolver:
             if e.kind in ("country", "demonym") and len(m.entries) == 1
         )
         covered = {i for m in matches for i in range(m.start, m.end)}
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         for m in matches:
             span = doc[m.start : m.end]
-            if any(t.ent_type_ in _NOT_ACTOR_ENTS for t in span) or span[0].is_space:
+            if any(t.ent_type_ in NOT_ACTOR_ENTS for t in span) or span[0].is_space:
                 continue
             if _inside_longer_name(span, m.entries, covered):
                 continue
-            if all(e.kind == "surname" for e in m.entries) and not _bare_surname(span):
+            if all(e.kind == "surname" for e in m.entries) and not bare_surname(span):
                 continue
             entry = _choose(m.entries, published, named)
             if entry.kind == "capital" and self._elsewhere(span.text, entry, named):
                 continue
             drafts.append(
-                _Draft(
+                Draft(
                     m.start,
                     m.end,
                     entry.actor,
@@ -210,7 +129,7 @@ class ActorResolver:
             and (named[loc.country] > named[entry.actor.country])
         )
 
-    def _locate(self, drafts: list[_Draft], named: Counter[str | None]) -> None:
+    def _locate(self, drafts: list[Draft], named: Counter[str | None]) -> None:
         """Give places their country and coordinates from the gazetteer."""
         if self.gazetteer is None:
             return
@@ -230,8 +149,8 @@ class ActorResolver:
                 d.lat, d.lon = loc.lat, loc.lon
 
     def _unknown_entities(
-        self, doc: Doc, known: list[_Draft], named: Counter[str | None]
-    ) -> list[_Draft]:
+        self, doc: Doc, known: list[Draft], named: Counter[str | None]
+    ) -> list[Draft]:
         taken = {i for d in known for i in range(d.start, d.end)}
         drafts = []
         for found in doc.ents:
@@ -243,7 +162,7 @@ class ActorResolver:
                     id=slug(ent.text), name=ent.text, country=None, sector=None, kind="person"
                 )
                 drafts.append(
-                    _Draft(
+                    Draft(
                         ent.start, ent.end, actor, "named entity: person", "person", head=ent.root.i
                     )
                 )
@@ -252,7 +171,7 @@ class ActorResolver:
                     id=slug(ent.text), name=ent.text, country=None, sector=None, kind="person"
                 )
                 drafts.append(
-                    _Draft(
+                    Draft(
                         ent.start,
                         ent.end,
                         actor,
@@ -271,7 +190,7 @@ class ActorResolver:
                     kind="org",
                 )
                 drafts.append(
-                    _Draft(
+                    Draft(
                         ent.start,
                         ent.end,
                         actor,
@@ -287,7 +206,7 @@ class ActorResolver:
                     id=slug(ent.text), name=ent.text, country=None, sector=None, kind="place"
                 )
                 drafts.append(
-                    _Draft(
+                    Draft(
                         ent.start,
                         ent.end,
                         actor,
@@ -301,7 +220,7 @@ class ActorResolver:
         drafts += self._gazetteer_words(doc, taken)
         return drafts
 
-    def _gazetteer_words(self, doc: Doc, taken: set[int]) -> list[_Draft]:
+    def _gazetteer_words(self, doc: Doc, taken: set[int]) -> list[Draft]:
         """Proper nouns after "in", "near"... that the tagger missed but the gazetteer knows."""
         if self.gazetteer is None:
             return []
@@ -311,14 +230,14 @@ class ActorResolver:
                 tok.i not in taken
                 and tok.pos_ == "PROPN"
                 and tok.dep_ == "pobj"
-                and tok.head.lower_ in _PLACE_PREPS
+                and tok.head.lower_ in PLACE_PREPS
                 and tok.text in self.gazetteer
             ):
                 actor = Actor(
                     id=slug(tok.text), name=tok.text, country=None, sector=None, kind="place"
                 )
                 found.append(
-                    _Draft(
+                    Draft(
                         tok.i,
                         tok.i + 1,
                         actor,
@@ -336,7 +255,7 @@ class ActorResolver:
         (the title inside or just before the entity, the name two proper nouns or more)."""
         doc = ent.doc
         words = [t for t in doc[ent.root.left_edge.i : ent.end]]
-        title = [i for i, t in enumerate(words) if self._agent_at(doc, t)[0] in _STATE_SECTORS]
+        title = [i for i, t in enumerate(words) if agent_at(self.kb, doc, t)[0] in STATE_SECTORS]
         if not title:
             return False
         name = words[title[-1] + 1 :]
@@ -350,14 +269,14 @@ class ActorResolver:
         return None
 
     # 3. Titles and appositions -----------------------------------------------------------
-    def _infer_titles(self, doc: Doc, drafts: list[_Draft], named: Counter[str | None]) -> None:
-        by_token = {i: d for d in drafts for i in range(d.start, d.end)}
+    def _infer_titles(self, doc: Doc, drafts: list[Draft], named: Counter[str | None]) -> None:
+        index = by_token(drafts)
         places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
         story = (named + places).most_common(1)
         for d in drafts:
             if d.kind != "person":
                 continue
-            country, sector, title = self._title_of(doc, d, by_token)
+            country, sector, title = self._title_of(doc, d, index)
             if d.actor.country is None and country:
                 d.actor = replace(d.actor, country=country)
                 d.rule += " + title gives country"
@@ -368,14 +287,14 @@ class ActorResolver:
             if d.actor.sector is None and sector:
                 d.actor = replace(d.actor, sector=sector, office=d.actor.office or title)
                 d.rule += " + title gives sector"
-            if d.actor.country is None and d.actor.sector in _STATE_SECTORS and story:
+            if d.actor.country is None and d.actor.sector in STATE_SECTORS and story:
                 # "President Laurent Gbagbo said in Abidjan": an official with a title and no
                 # nationality serves the country the story is about.
                 d.actor = replace(d.actor, country=story[0][0])
                 d.rule += " + country of the story"
 
     def _title_of(
-        self, doc: Doc, d: _Draft, by_token: dict[int, _Draft]
+        self, doc: Doc, d: Draft, index: dict[int, Draft]
     ) -> tuple[str | None, str | None, str | None]:
         """Country, sector and title words from the words before a name or its apposition."""
         head = doc[d.head]
@@ -388,109 +307,18 @@ class ActorResolver:
         country = sector = title = None
         for span in spans:
             for tok in span:
-                other = by_token.get(tok.i)
-                if other and other.kind in _COUNTRYISH and not country:
+                other = index.get(tok.i)
+                if other and other.kind in COUNTRYISH and not country:
                     country = other.actor.country
                 if other and other.kind == "igo":
                     # "Arab League Secretary-General Chedli Klibi" works for the organisation.
                     return None, "IGO", doc[span.start : d.start].text
-                found, first = self._agent_at(doc, tok)
+                found, first = agent_at(self.kb, doc, tok)
                 if found and not other:
                     sector, title = found, doc[max(first, span.start) : tok.i + 1].text
         return country, sector, title
 
     # 4. Agent nouns ------------------------------------------------------------------------
-    def _agents(self, doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
-        by_token = {i: d for d in drafts for i in range(d.start, d.end)}
-        found: list[_Draft] = []
-        last_place: str | None = None
-        for tok in doc:
-            here = by_token.get(tok.i)
-            if here and here.actor.country and here.is_place:
-                last_place = here.actor.country
-            if here or tok.pos_ not in ("NOUN", "PROPN"):
-                continue
-            sector, first = self._agent_at(doc, tok)
-            if sector is None and fold(tok.text) not in _COLLECTIVES:
-                continue
-            if _is_title_of(tok, by_token):
-                continue
-            draft = self._compose(doc, tok, first, sector, by_token, last_place)
-            if draft:
-                found.append(draft)
-        return found
-
-    def _agent_at(self, doc: Doc, tok: Token) -> tuple[str | None, int]:
-        """The sector of the agent noun ending at tok (longest phrase first) and its start.
-
-        A phrase opening on a coordinated word is skipped: in "foreign and defence ministers"
-        the noun is "ministers", not "defence ministers".
-        """
-        for n in range(_MAX_AGENT_WORDS, 1, -1):
-            first = tok.i - n + 1
-            if first < 0 or doc[first].dep_ == "conj":
-                continue
-            phrase = " ".join(fold(t.text) for t in doc[first : tok.i + 1])
-            if phrase in self.kb.agents:
-                return self.kb.agents[phrase], first
-        return self.kb.agents.get(fold(tok.text)) or self.kb.agents.get(fold(tok.lemma_)), tok.i
-
-    def _compose(
-        self,
-        doc: Doc,
-        tok: Token,
-        first: int,
-        sector: str | None,
-        by_token: dict[int, _Draft],
-        last_place: str | None,
-    ) -> _Draft | None:
-        owner, loyal, end = _owner(tok, by_token)
-        start = min(tok.left_edge.i, first)
-        if owner is not None and owner.end <= tok.i:
-            start = min(owner.start, first)
-        text_end = max(tok.i + 1, end)
-        if owner is not None and (owner.kind in ("person", "group", "igo", "org")):
-            if loyal and owner.actor.sector not in _NON_STATE and owner.actor.country:
-                actor = self._country_agent(owner.actor.country, "MIL")
-                return _Draft(
-                    start, text_end, actor, "forces loyal to a state leader", "agent", head=tok.i
-                )
-            return _Draft(
-                start, text_end, owner.actor, f"forces of {owner.actor.name}", "agent", head=tok.i
-            )
-        if sector is None:
-            return None
-        if owner is not None and owner.actor.country:
-            actor = self._country_agent(owner.actor.country, sector)
-            return _Draft(
-                start, text_end, actor, "agent noun with its country", "agent", head=tok.i
-            )
-        if last_place and sector in ("REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL"):
-            actor = self._country_agent(last_place, sector)
-            return _Draft(
-                first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
-            )
-        return None
-
-    def _country_agent(self, iso3: str, sector: str) -> Actor:
-        country = self.kb.countries.get(iso3)
-        adjective = self._demonyms.get(iso3) or (country.name if country else iso3)
-        return Actor(
-            id=f"{iso3}{sector}",
-            name=f"{adjective} {_SECTOR_NOUN.get(sector, sector)}",
-            country=iso3,
-            sector=sector,
-            kind="agent",
-        )
-
-
-def _first_demonyms(kb: KnowledgeBase) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for entries in kb.index.values():
-        for e in entries:
-            if e.kind == "demonym" and e.actor.country and e.actor.country not in found:
-                found[e.actor.country] = " ".join(e.tokens)
-    return found
 
 
 def _trim(ent: Span) -> Span | None:
@@ -515,7 +343,7 @@ def _choose(entries: Sequence[Entry], when: date | None, named: Counter[str | No
         return (
             0 if e.active(when) else 1,
             -named.get(e.actor.country, 0),
-            _KIND_RANK.get(e.kind, 9),
+            KIND_RANK.get(e.kind, 9),
         )
 
     return min(entries, key=rank)
@@ -524,7 +352,7 @@ def _choose(entries: Sequence[Entry], when: date | None, named: Counter[str | No
 def _inside_longer_name(span: Span, entries: Sequence[Entry], covered: set[int]) -> bool:
     """A country name inside a longer person or organisation name is part of that name,
     unless the whole 'name' is made of known names ("Bosnian Serbs" tagged as a person)."""
-    if not all(e.kind in _COUNTRYISH for e in entries):
+    if not all(e.kind in COUNTRYISH for e in entries):
         return False
     ent_type = span[0].ent_type_
     if ent_type not in ("PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT"):
@@ -540,12 +368,12 @@ def _inside_longer_name(span: Span, entries: Sequence[Entry], covered: set[int])
     return not (ent_type == "ORG" and any(e.kind == "demonym" for e in entries))
 
 
-def _mark_place(doc: Doc, d: _Draft) -> None:
+def _mark_place(doc: Doc, d: Draft) -> None:
     """Country names and capitals used as where something happens are places."""
-    if d.kind not in _COUNTRYISH - {"demonym"} and d.kind != "place":
+    if d.kind not in COUNTRYISH - {"demonym"} and d.kind != "place":
         return
     head = doc[d.head]
-    if head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPS:
+    if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPS:
         d.is_place = True
     elif (
         head.dep_ in ("compound", "appos")
@@ -556,204 +384,9 @@ def _mark_place(doc: Doc, d: _Draft) -> None:
         d.is_place = True
 
 
-def _is_title_of(tok: Token, by_token: dict[int, _Draft]) -> bool:
-    """A title noun inside a person's name phrase ("President" in "President Putin")."""
-    head = tok
-    while head.dep_ in ("compound", "amod", "nmod") and head.head.i != head.i:
-        head = head.head
-        owner = by_token.get(head.i)
-        if owner and owner.kind in ("person", "surname"):
-            return True
-    return False
-
-
-def _owner(tok: Token, by_token: dict[int, _Draft]) -> tuple[_Draft | None, bool, int]:
-    """Whose an agent noun is: its modifier, "of X", "loyal to X" or "pro-X" ("pro" loyalty).
-
-    Of coordinated modifiers the one next to the noun is the owner: in "U.S. and Russian
-    negotiators" the Russian negotiators are one actor and "U.S." names the other.
-    """
-    for child in tok.children:
-        if child.dep_ in ("amod", "compound", "poss", "nmod"):
-            chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
-            owned = [by_token[c.i] for c in chain if c.i in by_token]
-            if not owned:
-                owned = [by_token[g.i] for g in child.subtree if g.i in by_token][:1]
-            d = owned[-1] if owned else None
-            if d is not None and not d.is_place:
-                loyal = any(t.lower_ == "pro" for t in tok.doc[child.left_edge.i : d.start])
-                return d, loyal, tok.i + 1
-            if d is not None and d.is_place and d.actor.country:
-                return d, False, tok.i + 1
-        if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
-            for prep in child.children:
-                for obj in prep.children:
-                    if obj.i in by_token:
-                        return by_token[obj.i], True, by_token[obj.i].end
-        if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
-            for obj in child.children:
-                if obj.i in by_token and (child.lower_ == "of" or by_token[obj.i].is_place):
-                    return by_token[obj.i], False, by_token[obj.i].end
-    return None, False, tok.i + 1
-
-
-def _surnames(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
-    """A bare surname after the full name refers to the same person."""
-    taken = {i for d in drafts for i in range(d.start, d.end)}
-    people: dict[str, Actor] = {}
-    for d in sorted(drafts, key=lambda d: d.start):
-        if d.kind == "person" and d.end - d.start > 1:
-            people.setdefault(fold(doc[d.end - 1].text), d.actor)
-    found = []
-    for tok in doc:
-        if tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
-            continue
-        actor = people.get(fold(tok.text))
-        if actor and any(d.start < tok.i for d in drafts if d.actor.id == actor.id):
-            found.append(
-                _Draft(
-                    tok.i,
-                    tok.i + 1,
-                    actor,
-                    "surname of a person named earlier",
-                    "person",
-                    head=tok.i,
-                )
-            )
-    return found
-
-
-def _initials(words: Sequence[str]) -> str:
-    return "".join(w[0] for w in words if w[:1].isupper())
-
-
-def _corefer_names(doc: Doc, drafts: list[_Draft]) -> None:
-    """Short names the tagger found on their own point back to a full name given earlier:
-    "Putin" after "Vladimir Putin", "GNA" after "Government of National Accord"."""
-    surnames: dict[str, _Draft] = {}
-    acronyms: dict[str, _Draft] = {}
-    for d in sorted(drafts, key=lambda d: d.start):
-        words = [t.text for t in doc[d.start : d.end] if not t.is_punct]
-        if d.end - d.start == 1 and d.rule.startswith("named entity"):
-            key = fold(words[0]) if words else ""
-            earlier = surnames.get(key) or acronyms.get(words[0] if words else "")
-            if earlier is not None:
-                d.actor, d.kind, d.is_place = earlier.actor, earlier.kind, False
-                d.rule = f"short form of {earlier.actor.name} named earlier"
-                continue
-        if d.kind == "person" and len(words) > 1:
-            surnames.setdefault(fold(words[-1]), d)
-        if d.kind in ("org", "group", "igo") and len(words) > 2:
-            acronyms.setdefault(_initials(words), d)
-
-
-def _bare_surname(span: Span) -> bool:
-    """A surname standing alone, not the first or middle name of someone else
-    ("Levy" in "Levy Mwanawasa", "Ahmad" in "Aftab Ahmad Khan Sherpao")."""
-    doc = span.doc
-    after = doc[span.end] if span.end < len(doc) else None
-    before = doc[span.start - 1] if span.start > 0 else None
-    if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper():
-        return False
-    return not (
-        before is not None
-        and before.pos_ == "PROPN"
-        and before.text[:1].isupper()
-        and before.ent_type_ == "PERSON"
-    )
-
-
-# States that did not exist before a date: their territory's earlier state.
-_PREDECESSORS = {
-    "SSD": (date(2011, 7, 9), "SDN"),
-    "ERI": (date(1993, 5, 24), "ETH"),
-    "TLS": (date(2002, 5, 20), "IDN"),
-    "MNE": (date(2006, 6, 3), "SRB"),
-    "XKX": (date(2008, 2, 17), "SRB"),
-}
-
-
-def _as_of(country: str, when: date) -> str:
-    """The country code as of a date: South Sudan's groups were Sudan's before 2011."""
-    born = _PREDECESSORS.get(country)
-    return born[1] if born and when < born[0] else country
-
-
-def _regional_peoples(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
-    """A people named with a place: "Bosnian Serbs", "Iraqi Kurds" belong to the place, and
-    "ethnic Albanians" to the country the story is about, not to Albania."""
-    by_token = {i: d for d in drafts for i in range(d.start, d.end)}
-    merged: set[int] = set()
-    out = []
-    countries = Counter(d.actor.country for d in drafts if d.kind in _COUNTRYISH)
-    for d in sorted(drafts, key=lambda d: d.start):
-        if id(d) in merged:
-            continue
-        head = doc[d.head]
-        if d.kind == "demonym" and any(c.lower_ == "ethnic" for c in head.children):
-            others = [(n, c) for c, n in countries.items() if c and c != d.actor.country]
-            if others:
-                home = max(others)[1]
-                actor = replace(
-                    d.actor,
-                    id=f"{home}-{slug(head.text)}",
-                    country=home,
-                    name=f"ethnic {head.text}",
-                    kind="agent",
-                )
-                out.append(
-                    _Draft(
-                        d.start,
-                        d.end,
-                        actor,
-                        "an ethnic minority in the story's country",
-                        "agent",
-                        head=d.head,
-                        text=d.text,
-                    )
-                )
-                continue
-        if d.kind == "demonym" and head.pos_ in ("NOUN", "PROPN") and head.dep_ != "amod":
-            mod = next(
-                (
-                    by_token[c.i]
-                    for c in head.children
-                    if c.dep_ in ("amod", "compound")
-                    and c.i in by_token
-                    and by_token[c.i].kind in _COUNTRYISH
-                    and by_token[c.i].actor.country != d.actor.country
-                ),
-                None,
-            )
-            if mod is not None:
-                merged.add(id(mod))
-                out = [x for x in out if x is not mod]
-                span = doc[mod.start : d.end]
-                actor = replace(
-                    mod.actor,
-                    id=f"{mod.actor.country}-{slug(head.text)}",
-                    name=span.text,
-                    kind="agent",
-                )
-                out.append(
-                    _Draft(
-                        mod.start,
-                        d.end,
-                        actor,
-                        "a people named with its country",
-                        "agent",
-                        head=d.head,
-                        text=span.text,
-                    )
-                )
-                continue
-        out.append(d)
-    return out
-
-
-def _finish(doc: Doc, drafts: list[_Draft]) -> DocActors:
+def _finish(doc: Doc, drafts: list[Draft]) -> DocActors:
     mentions = []
-    by_token: dict[int, Mention] = {}
+    owner: dict[int, Mention] = {}
     # Inner names first, compounds after, so a compound owns only its head noun token.
     for d in sorted(drafts, key=lambda d: (d.kind == "agent", d.start)):
         span = doc[d.start : d.end]
@@ -769,14 +402,14 @@ def _finish(doc: Doc, drafts: list[_Draft]) -> DocActors:
         )
         mentions.append(mention)
         if d.kind == "agent":
-            by_token[d.head] = mention
+            owner[d.head] = mention
             for i in range(d.start, d.end):
-                by_token.setdefault(i, mention)
+                owner.setdefault(i, mention)
         else:
             for i in range(d.start, d.end):
-                by_token[i] = mention
+                owner[i] = mention
     mentions.sort(key=lambda m: (m.start, m.end))
-    return DocActors(tuple(mentions), by_token)
+    return DocActors(tuple(mentions), owner)
 
 
 def actor_for_span(doc: Doc, found: DocActors, start: int, end: int) -> Mention | None:

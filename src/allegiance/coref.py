@@ -1,0 +1,102 @@
+"""In-document coreference: short names, pronouns, titles without names, and dates of states.
+
+- "Putin" after "Vladimir Putin", "GNA" after "Government of National Accord";
+- "the Russian foreign minister" -> who held that office on the article's date;
+- "his Turkish counterpart" -> the Turkish holder of the office of the person "his" is;
+- "he", "his" -> the last person named; "the capital" -> the capital of the country last
+  named as a place; "the ministry", "the government" -> the government last named;
+- a group of today's South Sudan, named in 2000, belongs to Sudan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from .drafts import Draft
+from .kb import fold
+from .records import Actor
+
+
+def surnames(doc: Doc, drafts: list[Draft]) -> list[Draft]:
+    """A bare surname after the full name refers to the same person."""
+    taken = {i for d in drafts for i in range(d.start, d.end)}
+    people: dict[str, Actor] = {}
+    for d in sorted(drafts, key=lambda d: d.start):
+        if d.kind == "person" and d.end - d.start > 1:
+            people.setdefault(fold(doc[d.end - 1].text), d.actor)
+    found = []
+    for tok in doc:
+        if tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        actor = people.get(fold(tok.text))
+        if actor and any(d.start < tok.i for d in drafts if d.actor.id == actor.id):
+            found.append(
+                Draft(
+                    tok.i,
+                    tok.i + 1,
+                    actor,
+                    "surname of a person named earlier",
+                    "person",
+                    head=tok.i,
+                )
+            )
+    return found
+
+
+def _initials(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def corefer_names(doc: Doc, drafts: list[Draft]) -> None:
+    """Short names the tagger found on their own point back to a full name given earlier:
+    "Putin" after "Vladimir Putin", "GNA" after "Government of National Accord"."""
+    surnames: dict[str, Draft] = {}
+    acronyms: dict[str, Draft] = {}
+    for d in sorted(drafts, key=lambda d: d.start):
+        words = [t.text for t in doc[d.start : d.end] if not t.is_punct]
+        if d.end - d.start == 1 and d.rule.startswith("named entity"):
+            key = fold(words[0]) if words else ""
+            earlier = surnames.get(key) or acronyms.get(words[0] if words else "")
+            if earlier is not None:
+                d.actor, d.kind, d.is_place = earlier.actor, earlier.kind, False
+                d.rule = f"short form of {earlier.actor.name} named earlier"
+                continue
+        if d.kind == "person" and len(words) > 1:
+            surnames.setdefault(fold(words[-1]), d)
+        if d.kind in ("org", "group", "igo") and len(words) > 2:
+            acronyms.setdefault(_initials(words), d)
+
+
+def bare_surname(span: Span) -> bool:
+    """A surname standing alone, not the first or middle name of someone else
+    ("Levy" in "Levy Mwanawasa", "Ahmad" in "Aftab Ahmad Khan Sherpao")."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1] if span.start > 0 else None
+    if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper():
+        return False
+    return not (
+        before is not None
+        and before.pos_ == "PROPN"
+        and before.text[:1].isupper()
+        and before.ent_type_ == "PERSON"
+    )
+
+
+# States that did not exist before a date: their territory's earlier state.
+_PREDECESSORS = {
+    "SSD": (date(2011, 7, 9), "SDN"),
+    "ERI": (date(1993, 5, 24), "ETH"),
+    "TLS": (date(2002, 5, 20), "IDN"),
+    "MNE": (date(2006, 6, 3), "SRB"),
+    "XKX": (date(2008, 2, 17), "SRB"),
+}
+
+
+def as_of(country: str, when: date) -> str:
+    """The country code as of a date: South Sudan's groups were Sudan's before 2011."""
+    born = _PREDECESSORS.get(country)
+    return born[1] if born and when < born[0] else country
