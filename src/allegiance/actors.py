@@ -22,7 +22,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from .compounds import Compounder, regional_peoples
-from .coref import as_of, bare_surname, corefer_names, surnames
+from .coref import as_of, bare_surname, corefer_names, office_holders, pronouns, surnames
 from .drafts import (
     COUNTRYISH,
     KIND_RANK,
@@ -68,8 +68,12 @@ class ActorResolver:
         drafts = regional_peoples(doc, drafts)
         self._infer_titles(doc, drafts, named)
         corefer_names(doc, drafts)
-        drafts += self.compounds.agents(doc, drafts)
         drafts += surnames(doc, drafts)
+        drafts += pronouns(doc, drafts)
+        places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
+        story = (named + places).most_common(1)
+        drafts += self.compounds.agents(doc, drafts, story[0][0] if story else None)
+        office_holders(doc, drafts, self.kb, published)
         for d in drafts:
             # Named groups and people keep today's country in the base; a country's own name
             # ("East Timor") names that territory whatever the date.
@@ -91,6 +95,7 @@ class ActorResolver:
             if e.kind in ("country", "demonym") and len(m.entries) == 1
         )
         covered = {i for m in matches for i in range(m.start, m.end)}
+        named.update(self._place_countries(doc, covered))
         drafts: list[Draft] = []
         for m in matches:
             span = doc[m.start : m.end]
@@ -101,7 +106,7 @@ class ActorResolver:
             if all(e.kind == "surname" for e in m.entries) and not bare_surname(span):
                 continue
             entry = _choose(m.entries, published, named)
-            if entry.kind == "capital" and self._elsewhere(span.text, entry, named):
+            if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
             drafts.append(
                 Draft(
@@ -117,17 +122,35 @@ class ActorResolver:
         return drafts
 
     # 2. Entities the base does not know --------------------------------------------------
-    def _elsewhere(self, name: str, entry: Entry, named: Counter[str | None]) -> bool:
-        """A capital's name that the article's countries say is another country's town
-        ("Tripoli" in a story about Lebanon)."""
+    def _elsewhere(self, span: Span, entry: Entry, named: Counter[str | None]) -> bool:
+        """A capital's or country's name that the article's other countries say is a place
+        elsewhere: "Tripoli" in a story about Lebanon, "Georgia" in one about Atlanta."""
         if self.gazetteer is None:
             return False
-        loc = self.gazetteer.lookup(name, named)
-        return (
-            loc is not None
-            and loc.country != entry.actor.country
-            and (named[loc.country] > named[entry.actor.country])
-        )
+        # The name's own mentions do not vote for it.
+        own = sum(1 for t in span.doc if t.text == span[0].text) if entry.kind == "country" else 0
+        context = Counter(named)
+        context[entry.actor.country] -= own
+        loc = self.gazetteer.lookup(span.text, context)
+        if loc is None or loc.country == entry.actor.country:
+            return False
+        if entry.kind == "country" and loc.kind != "region":
+            return False  # a country's name is a town elsewhere only in name
+        return context[loc.country] > max(context[entry.actor.country], 0)
+
+    def _place_countries(self, doc: Doc, covered: set[int]) -> Counter[str | None]:
+        """Countries of the places the tagger found that the knowledge base did not."""
+        found: Counter[str | None] = Counter()
+        if self.gazetteer is None:
+            return found
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC") and not any(
+                i in covered for i in range(ent.start, ent.end)
+            ):
+                loc = self.gazetteer.lookup(ent.text)
+                if loc is not None:
+                    found[loc.country] += 1
+        return found
 
     def _locate(self, drafts: list[Draft], named: Counter[str | None]) -> None:
         """Give places their country and coordinates from the gazetteer."""
@@ -166,6 +189,8 @@ class ActorResolver:
                         ent.start, ent.end, actor, "named entity: person", "person", head=ent.root.i
                     )
                 )
+            elif ent.label_ == "ORG" and self._only_agent_words(ent):
+                continue  # "the Foreign Ministry": an agent noun, resolved with its owner
             elif ent.label_ == "ORG" and self._titled_name(ent):
                 actor = Actor(
                     id=slug(ent.text), name=ent.text, country=None, sector=None, kind="person"
@@ -249,6 +274,10 @@ class ActorResolver:
                     )
                 )
         return found
+
+    def _only_agent_words(self, ent: Span) -> bool:
+        words = " ".join(fold(t.text) for t in ent if t.lower_ != "the")
+        return words in self.kb.agents
 
     def _titled_name(self, ent: Span) -> bool:
         """An "organisation" that is a person's name after a title: "President Moody Awori"

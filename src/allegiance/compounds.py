@@ -36,15 +36,21 @@ class Compounder:
     def country_agent(self, iso3: str, sector: str) -> Actor:
         return country_agent(self.kb, self.demonyms, iso3, sector)
 
-    def agents(self, doc: Doc, drafts: list[Draft]) -> list[Draft]:
-        """Compound actors around agent nouns, in text order."""
+    def agents(self, doc: Doc, drafts: list[Draft], story: str | None = None) -> list[Draft]:
+        """Compound actors around agent nouns, in text order; ``story`` is the country the
+        article is mostly about, for agents named before any place."""
         index = by_token(drafts)
         found: list[Draft] = []
         last_place: str | None = None
+        last_state: str | None = None
         for tok in doc:
             here = index.get(tok.i)
             if here and here.actor.country and here.is_place:
                 last_place = here.actor.country
+            elif here and here.actor.country and here.actor.sector in (None, "GOV"):
+                last_state = here.actor.country
+            elif found and found[-1].head < tok.i and found[-1].actor.sector == "GOV":
+                last_state = found[-1].actor.country or last_state
             if here or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
             sector, first = agent_at(self.kb, doc, tok)
@@ -52,7 +58,7 @@ class Compounder:
                 continue
             if _is_title_of(tok, index):
                 continue
-            draft = self._compose(doc, tok, first, sector, index, last_place)
+            draft = self._compose(doc, tok, first, sector, index, last_place or story, last_state)
             if draft:
                 found.append(draft)
         return found
@@ -65,13 +71,21 @@ class Compounder:
         sector: str | None,
         index: dict[int, Draft],
         last_place: str | None,
+        last_state: str | None = None,
     ) -> Draft | None:
         owner, loyal, end = _owner(tok, index)
         start = min(tok.left_edge.i, first)
         if owner is not None and owner.end <= tok.i:
             start = min(owner.start, first)
         text_end = max(tok.i + 1, end)
-        if owner is not None and (owner.kind in ("person", "group", "igo", "org")):
+        if owner is not None and owner.kind in (
+            "person",
+            "surname",
+            "group",
+            "igo",
+            "org",
+            "pronoun",
+        ):
             if loyal and owner.actor.sector not in NON_STATE and owner.actor.country:
                 actor = self.country_agent(owner.actor.country, "MIL")
                 return Draft(
@@ -85,6 +99,11 @@ class Compounder:
         if owner is not None and owner.actor.country:
             actor = self.country_agent(owner.actor.country, sector)
             return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
+        definite = any(c.lower_ == "the" for c in tok.children)
+        if last_state and sector == "GOV" and definite and tok.tag_ in ("NN", "NNP"):
+            # "the ministry said", "the government": the government last named.
+            actor = self.country_agent(last_state, sector)
+            return Draft(first, tok.i + 1, actor, "the government last named", "agent", head=tok.i)
         if last_place and sector in ("REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL"):
             actor = self.country_agent(last_place, sector)
             return Draft(
@@ -108,29 +127,43 @@ def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int
     """Whose an agent noun is: its modifier, "of X", "loyal to X" or "pro-X" ("pro" loyalty).
 
     Of coordinated modifiers the one next to the noun is the owner: in "U.S. and Russian
-    negotiators" the Russian negotiators are one actor and "U.S." names the other.
+    negotiators" the Russian negotiators are one actor and "U.S." names the other. A
+    pronoun owns the noun only when nothing else does: "his Turkish counterpart" is Turkish.
     """
+    fallback: tuple[Draft | None, bool, int] = (None, False, tok.i + 1)
     for child in tok.children:
-        if child.dep_ in ("amod", "compound", "poss", "nmod"):
-            chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
-            owned = [index[c.i] for c in chain if c.i in index]
-            if not owned:
-                owned = [index[g.i] for g in child.subtree if g.i in index][:1]
-            d = owned[-1] if owned else None
-            if d is not None and not d.is_place:
-                loyal = any(t.lower_ == "pro" for t in tok.doc[child.left_edge.i : d.start])
-                return d, loyal, tok.i + 1
-            if d is not None and d.is_place and d.actor.country:
-                return d, False, tok.i + 1
-        if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
-            for prep in child.children:
-                for obj in prep.children:
-                    if obj.i in index:
-                        return index[obj.i], True, index[obj.i].end
-        if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
-            for obj in child.children:
-                if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):
-                    return index[obj.i], False, index[obj.i].end
+        found = _modifier_owner(tok, child, index)
+        if found[0] is None:
+            continue
+        if found[0].kind != "pronoun":
+            return found
+        fallback = found
+    return fallback
+
+
+def _modifier_owner(
+    tok: Token, child: Token, index: dict[int, Draft]
+) -> tuple[Draft | None, bool, int]:
+    if child.dep_ in ("amod", "compound", "poss", "nmod"):
+        chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
+        owned = [index[c.i] for c in chain if c.i in index]
+        if not owned:
+            owned = [index[g.i] for g in child.subtree if g.i in index][:1]
+        d = owned[-1] if owned else None
+        if d is not None and not d.is_place:
+            loyal = any(t.lower_ == "pro" for t in tok.doc[child.left_edge.i : d.start])
+            return d, loyal, tok.i + 1
+        if d is not None and d.is_place and d.actor.country:
+            return d, False, tok.i + 1
+    if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
+        for prep in child.children:
+            for obj in prep.children:
+                if obj.i in index:
+                    return index[obj.i], True, index[obj.i].end
+    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+        for obj in child.children:
+            if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):
+                return index[obj.i], False, index[obj.i].end
     return None, False, tok.i + 1
 
 

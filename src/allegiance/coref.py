@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .drafts import Draft
-from .kb import fold
+from .kb import KnowledgeBase, fold
 from .records import Actor
 
 
@@ -100,3 +100,95 @@ def as_of(country: str, when: date) -> str:
     """The country code as of a date: South Sudan's groups were Sudan's before 2011."""
     born = _PREDECESSORS.get(country)
     return born[1] if born and when < born[0] else country
+
+
+# Titles that name one office: the holder on the article's date is the person meant.
+OFFICE_TITLES = {
+    "foreign minister": "foreign_minister",
+    "foreign secretary": "foreign_minister",
+    "secretary of state": "foreign_minister",
+    "defence minister": "defence_minister",
+    "defense minister": "defence_minister",
+    "defence secretary": "defence_minister",
+    "defense secretary": "defence_minister",
+    "president": "head_of_state",
+    "king": "head_of_state",
+    "emir": "head_of_state",
+    "supreme leader": "head_of_state",
+    "prime minister": "head_of_government",
+    "premier": "head_of_government",
+    "chancellor": "head_of_government",
+}
+_PRONOUNS = frozenset(["he", "him", "his", "she", "her"])
+# Sentences back that a pronoun or "the ministry" may reach for its referent.
+_REACH = 2
+
+
+def office_title(doc: Doc, head: int) -> str | None:
+    """The office a title ending at ``head`` names ("foreign minister" -> foreign_minister)."""
+    for n in (3, 2, 1):
+        words = " ".join(fold(t.text) for t in doc[max(0, head - n + 1) : head + 1])
+        if words in OFFICE_TITLES:
+            return OFFICE_TITLES[words]
+    return None
+
+
+def office_holders(doc: Doc, drafts: list[Draft], kb: KnowledgeBase, when: date | None) -> None:
+    """ "the Russian foreign minister" -> the person in that office on the article's date, and
+    "his Turkish counterpart" -> the Turkish holder of the office "his" person holds."""
+    for d in drafts:
+        head = doc[d.head]
+        if d.kind != "agent" or not d.actor.country or head.tag_ in ("NNS", "NNPS"):
+            continue
+        office = office_title(doc, d.head)
+        if fold(head.text) == "counterpart":
+            office = _counterpart_office(head, drafts, kb, when)
+        if office is None:
+            continue
+        person = kb.holder(d.actor.country, office, when)
+        if person is not None:
+            d.actor, d.kind = person, "person"
+            d.rule = f"{office.replace('_', ' ')} of {d.actor.country} on the article's date"
+
+
+def _counterpart_office(
+    head: Token, drafts: list[Draft], kb: KnowledgeBase, when: date | None
+) -> str | None:
+    """The office of the person whose counterpart is meant ("his" or "X's counterpart")."""
+    for child in head.children:
+        if child.dep_ != "poss":
+            continue
+        owner = next((d for d in drafts if d.start <= child.i < d.end), None)
+        if owner is not None and owner.actor.kind == "person":
+            held = kb.office_of(owner.actor.id, when)
+            return held[1] if held else None
+    return None
+
+
+def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
+    """ "he", "his" and "her" -> the last person named within two sentences."""
+    people = sorted((d for d in drafts if d.kind in ("person", "surname")), key=lambda d: d.start)
+    sentence_of = {tok.i: n for n, sent in enumerate(doc.sents) for tok in sent}
+    found = []
+    for tok in doc:
+        if tok.lower_ not in _PRONOUNS or tok.pos_ != "PRON":
+            continue
+        before = [
+            d
+            for d in people
+            if d.end <= tok.i and sentence_of[tok.i] - sentence_of[d.start] <= _REACH
+        ]
+        if before:
+            last = before[-1]
+            found.append(
+                Draft(
+                    tok.i,
+                    tok.i + 1,
+                    last.actor,
+                    f"pronoun for {last.actor.name}",
+                    "pronoun",
+                    head=tok.i,
+                    text=tok.text,
+                )
+            )
+    return found

@@ -101,6 +101,8 @@ class KnowledgeBase:
     agents: dict[str, str] = field(default_factory=dict)  # folded noun phrase -> sector
     countries: dict[str, Actor] = field(default_factory=dict)
     offices: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+    terms: dict[str, list[tuple[str, str, Entry]]] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)  # ISO3 -> first capital
     sources: dict[str, str] = field(default_factory=dict)
 
     def add(self, alias: str, entry: Entry, tokenize: Tokenize) -> None:
@@ -135,6 +137,13 @@ class KnowledgeBase:
             else:
                 i += 1
         return found
+
+    def office_of(self, actor_id: str, when: date | None) -> tuple[str, str] | None:
+        """(country, office) a person held on a date, or None."""
+        for country, office, entry in self.terms.get(actor_id, []):
+            if entry.active(when):
+                return country, office
+        return None
 
     def holder(self, country: str, office: str, when: date | None) -> Actor | None:
         """Who held an office in a country on a date (the latest holder when undated)."""
@@ -241,6 +250,8 @@ def _add_countries(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tok
         iso = item["iso3"]
         actor = Actor(id=iso, name=item["name"], country=iso, sector=None, kind="country")
         kb.countries[iso] = actor
+        if item.get("capitals"):
+            kb.capitals[iso] = str(item["capitals"][0])
         kinds = [
             ("country", [item["name"], *(item.get("aliases") or [])]),
             ("former", item.get("former") or []),
@@ -307,6 +318,7 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             # Organisations share the IGO code, so their offices are told apart by title.
             office = str(item["office"]) if country != "IGO" else str(item.get("title"))
             kb.offices.setdefault((country, office), []).append(entry)
+            kb.terms.setdefault(actor.id, []).append((country, office, entry))
     for terms in kb.offices.values():
         terms.sort(key=lambda e: e.start or date.min)
 

@@ -28,8 +28,8 @@ class Location:
 
     name: str
     country: str
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
     population: int = 0
     kind: str = "city"
 
@@ -91,6 +91,9 @@ def load_gazetteer() -> Gazetteer:
             for alt in city.get("alternatenames") or []:
                 if len(alt) >= _MIN_ALT_LENGTH and _latin(alt) and alt[:1].isupper():
                     add(alt, loc)
+    for state in cache.get_us_states().values():
+        # US states have no coordinates in the package; they settle names like "Georgia".
+        add(state["name"], Location(state["name"], "USA", None, None, 0, "region"))
     for region in _regions():
         loc = Location(
             region["name"],
