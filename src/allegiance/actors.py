@@ -22,7 +22,15 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from .compounds import Compounder, regional_peoples
-from .coref import as_of, bare_surname, corefer_names, office_holders, pronouns, surnames
+from .coref import (
+    as_of,
+    bare_capitals,
+    bare_surname,
+    corefer_names,
+    office_holders,
+    pronouns,
+    surnames,
+)
 from .drafts import (
     COUNTRYISH,
     KIND_RANK,
@@ -72,7 +80,11 @@ class ActorResolver:
         drafts += pronouns(doc, drafts)
         places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
         story = (named + places).most_common(1)
-        drafts += self.compounds.agents(doc, drafts, story[0][0] if story else None)
+        main = story[0][0] if story else None
+        capitals = bare_capitals(doc, drafts, self.kb, main)
+        self._locate(capitals, named)
+        drafts += capitals
+        drafts += self.compounds.agents(doc, drafts, main)
         office_holders(doc, drafts, self.kb, published)
         for d in drafts:
             # Named groups and people keep today's country in the base; a country's own name

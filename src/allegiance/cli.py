@@ -150,6 +150,8 @@ def actors(
                 "sector": m.actor.sector,
                 "code": m.actor.code,
                 "place": m.is_place,
+                "lat": m.lat,
+                "lon": m.lon,
                 "rule": m.rule,
             }
             for m in result.mentions

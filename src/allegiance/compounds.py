@@ -144,6 +144,25 @@ def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int
 def _modifier_owner(
     tok: Token, child: Token, index: dict[int, Draft]
 ) -> tuple[Draft | None, bool, int]:
+    if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
+        for prep in child.children:
+            for obj in prep.children:
+                # the object, or a name inside it ("loyal to President Bashar al-Assad")
+                hits = [index[t.i] for t in obj.subtree if t.i in index and not index[t.i].is_place]
+                if obj.i in index:
+                    hits.insert(0, index[obj.i])
+                # A person before a group ("loyal to Iraq's al-Qaeda frontman X"), and one
+                # with a known country before one without.
+                rank = {"person": 0, "surname": 0, "group": 1, "org": 2}
+                named = (
+                    sorted(
+                        (d for d in hits if d.kind not in ("demonym", "country")),
+                        key=lambda d: (d.actor.country is None, rank.get(d.kind, 3)),
+                    )
+                    or hits
+                )
+                if named:
+                    return named[0], True, max(d.end for d in hits)
     if child.dep_ in ("amod", "compound", "poss", "nmod"):
         chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
         owned = [index[c.i] for c in chain if c.i in index]
@@ -155,11 +174,6 @@ def _modifier_owner(
             return d, loyal, tok.i + 1
         if d is not None and d.is_place and d.actor.country:
             return d, False, tok.i + 1
-    if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
-        for prep in child.children:
-            for obj in prep.children:
-                if obj.i in index:
-                    return index[obj.i], True, index[obj.i].end
     if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
         for obj in child.children:
             if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):

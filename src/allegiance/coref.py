@@ -16,7 +16,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from .drafts import Draft
-from .kb import KnowledgeBase, fold
+from .kb import KnowledgeBase, fold, slug
 from .records import Actor
 
 
@@ -189,6 +189,41 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
                     "pronoun",
                     head=tok.i,
                     text=tok.text,
+                )
+            )
+    return found
+
+
+def bare_capitals(
+    doc: Doc, drafts: list[Draft], kb: KnowledgeBase, story: str | None
+) -> list[Draft]:
+    """ "the capital" with no name beside it -> the capital of the country last named as a
+    place (or of the story's country)."""
+    taken = {i for d in drafts for i in range(d.start, d.end)}
+    places = sorted((d for d in drafts if d.is_place and d.actor.country), key=lambda d: d.start)
+    found = []
+    for tok in doc:
+        if tok.i in taken or tok.lower_ != "capital" or tok.pos_ != "NOUN":
+            continue
+        if not any(c.lower_ == "the" for c in tok.children):
+            continue
+        if any(c.dep_ in ("appos", "compound", "amod", "prep") for c in tok.children):
+            continue  # "the capital Tripoli", "the Libyan capital", "the capital of Libya"
+        before = [d.actor.country for d in places if d.end <= tok.i]
+        country = before[-1] if before else story
+        name = kb.capitals.get(country or "")
+        if country and name:
+            actor = Actor(id=slug(name), name=name, country=country, sector=None, kind="place")
+            found.append(
+                Draft(
+                    tok.i,
+                    tok.i + 1,
+                    actor,
+                    f"the capital of {country}",
+                    "place",
+                    is_place=True,
+                    head=tok.i,
+                    text=name,
                 )
             )
     return found

@@ -480,7 +480,12 @@ def _place(verb: Token, sent: Span, actors: DocActors) -> Place | None:
             places.append((tok, m))
     for tok, m in places:
         if _clause_verb(tok) == verb or tok.head.head == verb:
-            return Place(name=m.text, country=m.actor.country)
+            return Place(
+                name=m.actor.name if m.actor.kind == "place" else m.text,
+                country=m.actor.country,
+                lat=m.lat,
+                lon=m.lon,
+            )
     return None
 
 

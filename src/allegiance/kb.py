@@ -12,8 +12,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -319,8 +319,25 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             office = str(item["office"]) if country != "IGO" else str(item.get("title"))
             kb.offices.setdefault((country, office), []).append(entry)
             kb.terms.setdefault(actor.id, []).append((country, office, entry))
-    for terms in kb.offices.values():
+    for key, terms in kb.offices.items():
         terms.sort(key=lambda e: e.start or date.min)
+        kb.offices[key] = _handovers(terms)
+
+
+def _handovers(terms: list[Entry]) -> list[Entry]:
+    """End each term the day before the next one starts: a term known only to the year
+    ("1994") otherwise overlaps its successor's first months."""
+    out = []
+    for entry, nxt in zip(terms, [*terms[1:], None], strict=True):
+        if (
+            nxt is not None
+            and nxt.start is not None
+            and (entry.end is None or entry.end >= nxt.start)
+            and (entry.start is None or entry.start < nxt.start)
+        ):
+            entry = replace(entry, end=nxt.start - timedelta(days=1))
+        out.append(entry)
+    return out
 
 
 def load(tokenize: Tokenize, user_file: Path | None = None) -> KnowledgeBase:

@@ -1,0 +1,146 @@
+"""One test per resolution rule, on sentences the team wrote."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from allegiance.records import RawDoc, Rejected
+
+pytestmark = pytest.mark.slow
+
+
+def resolve(pipeline, text: str, published: date | None = date(2020, 6, 15)) -> dict:
+    """Mention text -> (code, actor id, place?, rule) for a headline-less article."""
+    result = pipeline.run(RawDoc(None, "test", "Headline\n\n" + text, published=published))
+    assert not isinstance(result, Rejected), result
+    return {m.text: (m.actor.code, m.actor.id, m.is_place, m.rule) for m in result.mentions}
+
+
+def code_of(found: dict, text: str) -> str:
+    assert text in found, f"{text!r} not among {list(found)}"
+    return found[text][0]
+
+
+@pytest.mark.parametrize(("text", "mention", "code"), [
+    ("ERDOĞAN spoke to reporters in the capital on Monday evening.", "ERDOĞAN", "TURGOV"),
+    ("Türkiye and the United States held talks on Monday.", "Türkiye", "TUR"),
+    ("The Emirati foreign ministry said it would send aid.", "Emirati foreign ministry",
+     "AREGOV"),
+])
+def test_knowledge_base_match_ignores_case_and_diacritics(pipeline, text, mention, code):
+    assert code_of(resolve(pipeline, text), mention) == code
+
+
+def test_acronyms_match_only_in_capitals(pipeline):
+    found = resolve(pipeline, "Officials told us the US envoy would visit Kabul.")
+    assert "us" not in found
+    assert code_of(found, "US") == "USA"
+
+
+def test_longest_match_wins(pipeline):
+    found = resolve(pipeline, "The Democratic Republic of the Congo accused Rwanda of backing "
+                              "the rebels.")
+    assert code_of(found, "Democratic Republic of the Congo") == "COD"
+
+
+def test_title_gives_unknown_person_country_and_sector(pipeline):
+    found = resolve(pipeline, "Chilean Foreign Minister Alberta Quispe met her Peruvian "
+                              "counterpart in Lima.")
+    code, _, _, rule = found["Alberta Quispe"]
+    assert code == "CHLGOV" and "title" in rule
+
+
+def test_apposition_gives_country(pipeline):
+    found = resolve(pipeline, "The envoy, Kenyan diplomat Odhiambo Wekesa, arrived on "
+                              "Tuesday.")
+    assert code_of(found, "Odhiambo Wekesa") == "KENGOV"
+
+
+@pytest.mark.parametrize(("published", "name"), [
+    (date(2020, 6, 15), "Sergei Lavrov"),
+    (date(2000, 6, 15), "Igor Ivanov"),
+])
+def test_office_holder_depends_on_the_date(pipeline, published, name):
+    result = pipeline.run(RawDoc(None, "t", "Headline\n\nThe Russian foreign minister "
+                                 "arrived in Ankara on Monday.", published=published))
+    people = [m.actor.name for m in result.mentions if m.text == "Russian foreign minister"]
+    assert people == [name]
+
+
+@pytest.mark.parametrize(("text", "mention", "code"), [
+    ("Syrian rebels shelled the town overnight.", "Syrian rebels", "SYRREB"),
+    ("Forces loyal to Syrian President Bashar al-Assad shelled the town on Monday.",
+     "Forces loyal to Syrian President Bashar al-Assad", "SYRMIL"),
+    ("U.S. and Russian negotiators met in Geneva.", "Russian negotiators", "RUSGOV"),
+    ("Bosnian Serbs rejected the plan.", "Bosnian Serbs", "BIH"),
+])
+def test_compound_actors(pipeline, text, mention, code):
+    assert code_of(resolve(pipeline, text), mention) == code
+
+
+def test_pro_prefix_gives_the_named_side(pipeline):
+    found = resolve(pipeline, "Khalifa Haftar met tribal elders. Pro-Haftar loyalists later "
+                              "withdrew from the town.")
+    assert found["Haftar loyalists"][1] == "khalifa-haftar"
+
+
+def test_bare_surname_pronoun_and_counterpart(pipeline):
+    found = resolve(pipeline, "Russian Foreign Minister Sergei Lavrov arrived in Ankara. "
+                              "Lavrov said his Turkish counterpart had invited him.")
+    assert found["Lavrov"][1] == "sergei-lavrov"
+    assert found["his"][1] == "sergei-lavrov"
+    assert found["Turkish counterpart"][1] == "mevlut-cavusoglu"
+
+
+def test_the_ministry_is_the_government_last_named(pipeline):
+    found = resolve(pipeline, "Iran rejected the proposal on Monday, the foreign ministry said.")
+    assert code_of(found, "foreign ministry") == "IRNGOV"
+
+
+def test_the_capital_is_the_capital_of_the_country_last_named(pipeline):
+    found = resolve(pipeline, "Fighting spread across Sudan as militias entered the capital.")
+    assert found["capital"][1] == "khartoum" and found["capital"][2] is True
+
+
+@pytest.mark.parametrize(("text", "mention", "country"), [
+    ("Lebanese troops deployed in Tripoli after clashes in the northern port.", "Tripoli",
+     "LBN"),
+    ("Libya's rival governments met as fighting resumed near Tripoli.", "Tripoli", "LBY"),
+])
+def test_ambiguous_city_settled_by_context(pipeline, text, mention, country):
+    result = pipeline.run(RawDoc(None, "t", "Headline\n\n" + text, published=date(2020, 1, 1)))
+    places = {m.text: m.actor.country for m in result.mentions if m.is_place}
+    assert places[mention] == country
+
+
+def test_georgia_the_state_or_the_country(pipeline):
+    us = resolve(pipeline, "Storms hit Atlanta and Savannah, and the governor of Georgia "
+                           "declared an emergency.")
+    assert us["Georgia"][0] == "USA" and us["Georgia"][2] is True
+    caucasus = resolve(pipeline, "Thousands protested in Tbilisi as Georgia applied to join "
+                                 "the European Union.")
+    assert caucasus["Georgia"][0] == "GEO"
+
+
+def test_place_used_for_where_is_a_place_with_country(pipeline):
+    found = resolve(pipeline, "Turkish troops were deployed in Idlib on Friday.")
+    code, _, is_place, _ = found["Idlib"]
+    assert is_place and code == "SYR"
+
+
+def test_capital_as_subject_is_the_government(pipeline):
+    found = resolve(pipeline, "Ankara has sent drones to the Libyan government.")
+    assert found["Ankara"][0] == "TUR" and found["Ankara"][2] is False
+
+
+def test_unknown_organisation_is_kept(pipeline):
+    found = resolve(pipeline, "The Coastal Fishermen Union condemned the blockade.")
+    assert "Coastal Fishermen Union" in found
+
+
+def test_state_that_did_not_exist_yet(pipeline):
+    before = resolve(pipeline, "The SPLA attacked a garrison near Juba.", date(1995, 3, 1))
+    after = resolve(pipeline, "The SPLA attacked a garrison near Juba.", date(2015, 3, 1))
+    assert before["SPLA"][0].startswith("SDN") and after["SPLA"][0].startswith("SSD")

@@ -1,0 +1,126 @@
+"""The knowledge base validates: codes, dates, no alias shared across countries, sizes."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+import spacy
+
+from allegiance.kb import build, fold, load_sections, parse_date
+from allegiance.places import _regions
+
+ISO3 = re.compile(r"[A-Z]{3}")
+# Offices of one country may overlap this long at a handover (acting holders, swearing-in).
+_HANDOVER = timedelta(days=62)
+
+
+@pytest.fixture(scope="module")
+def sections():
+    return load_sections()
+
+
+@pytest.fixture(scope="module")
+def country_codes(sections):
+    return {c["iso3"] for c in sections["countries"]}
+
+
+def test_kb_sizes(sections):
+    assert len(sections["countries"]) >= 249
+    assert len(sections["igos"]) >= 100
+    assert len(sections["groups"]) >= 200
+    assert len(sections["people"]) >= 1500
+    nouns = [n for mapping in sections["agents"] for ns in mapping.values() for n in ns]
+    assert len(nouns) >= 300
+
+
+def test_kb_country_codes_are_iso3_and_unique(sections):
+    codes = [c["iso3"] for c in sections["countries"]]
+    assert all(ISO3.fullmatch(c) for c in codes)
+    assert len(codes) == len(set(codes))
+
+
+def test_kb_no_alias_shared_by_two_countries(sections):
+    owners = defaultdict(set)
+    for c in sections["countries"]:
+        names = [c["name"], *c.get("aliases", []), *c.get("demonyms", []),
+                 *c.get("capitals", []), *c.get("seats", []), *c.get("former", [])]
+        for name in names:
+            owners[fold(str(name))].add(c["iso3"])
+    shared = {name: codes for name, codes in owners.items() if len(codes) > 1}
+    # Names two countries share are settled by context (see actors._elsewhere); none yet.
+    assert shared == {}
+
+
+def test_kb_no_alias_shared_by_two_groups_or_igos(sections):
+    owners = defaultdict(set)
+    for item in [*sections["groups"], *sections["igos"]]:
+        for name in [item["name"], *(item.get("aliases") or [])]:
+            owners[fold(str(name))].add(item["id"])
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_kb_references_known_countries(sections, country_codes):
+    for g in sections["groups"]:
+        assert g["country"] in country_codes, g["id"]
+        assert all(t in country_codes for t in g.get("theatres") or []), g["id"]
+    for p in sections["people"]:
+        assert p["country"] in country_codes | {"IGO"}, p["name"]
+    for r in _regions():
+        assert r["country"] in country_codes, r["name"]
+        assert -90 <= r["lat"] <= 90 and -180 <= r["lon"] <= 180
+
+
+def test_kb_dates_parse_and_ranges_hold(sections):
+    for p in sections["people"]:
+        start, end = parse_date(p.get("start")), parse_date(p.get("end"), end=True)
+        assert start is None or end is None or start <= end, p["name"]
+    for g in sections["groups"]:
+        first, last = (g.get("active") or [None, None])
+        assert isinstance(first, int), g["id"]
+        assert last is None or (isinstance(last, int) and first <= last), g["id"]
+
+
+def test_kb_one_holder_of_an_office_at_a_time(sections):
+    terms = defaultdict(list)
+    for p in sections["people"]:
+        if p["office"] in ("head_of_state", "head_of_government", "foreign_minister",
+                           "defence_minister") and p["country"] != "IGO":
+            terms[(p["country"], p["office"])].append(
+                # An end known only to the year or month is compared at its first day.
+                (parse_date(p.get("start")), parse_date(p.get("end")), p["name"]))
+    clashes = []
+    for key, spans in terms.items():
+        spans.sort(key=lambda t: t[0])
+        for (s1, e1, n1), (s2, _, n2) in zip(spans, spans[1:], strict=False):
+            if e1 is None or s2 is None or (e1 - s2) > _HANDOVER:
+                if n1 != n2:
+                    clashes.append((key, n1, n2))
+    assert clashes == []
+
+
+def test_kb_user_file_adds_and_overrides(tmp_path):
+    user = tmp_path / "mine.yaml"
+    user.write_text(
+        "groups:\n"
+        "  - id: wagner-group\n    name: Wagner Group\n    aliases: [Wagner, The Musicians]\n"
+        "    country: RUS\n    sector: UAF\n    active: [2014, null]\n"
+        "  - id: example-brigade\n    name: Example Brigade\n    country: LBY\n"
+        "    sector: UAF\n    active: [2019, null]\n",
+        encoding="utf-8",
+    )
+    tokenizer = spacy.blank("en").tokenizer
+    kb = build(load_sections(user), lambda s: [t.text for t in tokenizer(s)])
+    hits = kb.find(["The", "Musicians", "and", "Example", "Brigade"])
+    assert [m.entries[0].actor.id for m in hits] == ["wagner-group", "example-brigade"]
+
+
+def test_kb_user_file_with_unknown_section_fails_clearly(tmp_path):
+    from allegiance.errors import KnowledgeError
+
+    user = tmp_path / "bad.yaml"
+    user.write_text("militias:\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="unknown section"):
+        load_sections(user)
