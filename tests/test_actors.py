@@ -23,12 +23,18 @@ def code_of(found: dict, text: str) -> str:
     return found[text][0]
 
 
-@pytest.mark.parametrize(("text", "mention", "code"), [
-    ("ERDOĞAN spoke to reporters in the capital on Monday evening.", "ERDOĞAN", "TURGOV"),
-    ("Türkiye and the United States held talks on Monday.", "Türkiye", "TUR"),
-    ("The Emirati foreign ministry said it would send aid.", "Emirati foreign ministry",
-     "AREGOV"),
-])
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("ERDOĞAN spoke to reporters in the capital on Monday evening.", "ERDOĞAN", "TURGOV"),
+        ("Türkiye and the United States held talks on Monday.", "Türkiye", "TUR"),
+        (
+            "The Emirati foreign ministry said it would send aid.",
+            "Emirati foreign ministry",
+            "AREGOV",
+        ),
+    ],
+)
 def test_knowledge_base_match_ignores_case_and_diacritics(pipeline, text, mention, code):
     assert code_of(resolve(pipeline, text), mention) == code
 
@@ -40,55 +46,76 @@ def test_acronyms_match_only_in_capitals(pipeline):
 
 
 def test_longest_match_wins(pipeline):
-    found = resolve(pipeline, "The Democratic Republic of the Congo accused Rwanda of backing "
-                              "the rebels.")
+    found = resolve(
+        pipeline, "The Democratic Republic of the Congo accused Rwanda of backing the rebels."
+    )
     assert code_of(found, "Democratic Republic of the Congo") == "COD"
 
 
 def test_title_gives_unknown_person_country_and_sector(pipeline):
-    found = resolve(pipeline, "Chilean Foreign Minister Alberta Quispe met her Peruvian "
-                              "counterpart in Lima.")
+    found = resolve(
+        pipeline, "Chilean Foreign Minister Alberta Quispe met her Peruvian counterpart in Lima."
+    )
     code, _, _, rule = found["Alberta Quispe"]
     assert code == "CHLGOV" and "title" in rule
 
 
 def test_apposition_gives_country(pipeline):
-    found = resolve(pipeline, "The envoy, Kenyan diplomat Odhiambo Wekesa, arrived on "
-                              "Tuesday.")
+    found = resolve(pipeline, "The envoy, Kenyan diplomat Odhiambo Wekesa, arrived on Tuesday.")
     assert code_of(found, "Odhiambo Wekesa") == "KENGOV"
 
 
-@pytest.mark.parametrize(("published", "name"), [
-    (date(2020, 6, 15), "Sergei Lavrov"),
-    (date(2000, 6, 15), "Igor Ivanov"),
-])
+@pytest.mark.parametrize(
+    ("published", "name"),
+    [
+        (date(2020, 6, 15), "Sergei Lavrov"),
+        (date(2000, 6, 15), "Igor Ivanov"),
+    ],
+)
 def test_office_holder_depends_on_the_date(pipeline, published, name):
-    result = pipeline.run(RawDoc(None, "t", "Headline\n\nThe Russian foreign minister "
-                                 "arrived in Ankara on Monday.", published=published))
+    result = pipeline.run(
+        RawDoc(
+            None,
+            "t",
+            "Headline\n\nThe Russian foreign minister arrived in Ankara on Monday.",
+            published=published,
+        )
+    )
     people = [m.actor.name for m in result.mentions if m.text == "Russian foreign minister"]
     assert people == [name]
 
 
-@pytest.mark.parametrize(("text", "mention", "code"), [
-    ("Syrian rebels shelled the town overnight.", "Syrian rebels", "SYRREB"),
-    ("Forces loyal to Syrian President Bashar al-Assad shelled the town on Monday.",
-     "Forces loyal to Syrian President Bashar al-Assad", "SYRMIL"),
-    ("U.S. and Russian negotiators met in Geneva.", "Russian negotiators", "RUSGOV"),
-    ("Bosnian Serbs rejected the plan.", "Bosnian Serbs", "BIH"),
-])
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("Syrian rebels shelled the town overnight.", "Syrian rebels", "SYRREB"),
+        (
+            "Forces loyal to Syrian President Bashar al-Assad shelled the town on Monday.",
+            "Forces loyal to Syrian President Bashar al-Assad",
+            "SYRMIL",
+        ),
+        ("U.S. and Russian negotiators met in Geneva.", "Russian negotiators", "RUSGOV"),
+        ("Bosnian Serbs rejected the plan.", "Bosnian Serbs", "BIH"),
+    ],
+)
 def test_compound_actors(pipeline, text, mention, code):
     assert code_of(resolve(pipeline, text), mention) == code
 
 
 def test_pro_prefix_gives_the_named_side(pipeline):
-    found = resolve(pipeline, "Khalifa Haftar met tribal elders. Pro-Haftar loyalists later "
-                              "withdrew from the town.")
+    found = resolve(
+        pipeline,
+        "Khalifa Haftar met tribal elders. Pro-Haftar loyalists later withdrew from the town.",
+    )
     assert found["Haftar loyalists"][1] == "khalifa-haftar"
 
 
 def test_bare_surname_pronoun_and_counterpart(pipeline):
-    found = resolve(pipeline, "Russian Foreign Minister Sergei Lavrov arrived in Ankara. "
-                              "Lavrov said his Turkish counterpart had invited him.")
+    found = resolve(
+        pipeline,
+        "Russian Foreign Minister Sergei Lavrov arrived in Ankara. "
+        "Lavrov said his Turkish counterpart had invited him.",
+    )
     assert found["Lavrov"][1] == "sergei-lavrov"
     assert found["his"][1] == "sergei-lavrov"
     assert found["Turkish counterpart"][1] == "mevlut-cavusoglu"
@@ -104,11 +131,17 @@ def test_the_capital_is_the_capital_of_the_country_last_named(pipeline):
     assert found["capital"][1] == "khartoum" and found["capital"][2] is True
 
 
-@pytest.mark.parametrize(("text", "mention", "country"), [
-    ("Lebanese troops deployed in Tripoli after clashes in the northern port.", "Tripoli",
-     "LBN"),
-    ("Libya's rival governments met as fighting resumed near Tripoli.", "Tripoli", "LBY"),
-])
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        (
+            "Lebanese troops deployed in Tripoli after clashes in the northern port.",
+            "Tripoli",
+            "LBN",
+        ),
+        ("Libya's rival governments met as fighting resumed near Tripoli.", "Tripoli", "LBY"),
+    ],
+)
 def test_ambiguous_city_settled_by_context(pipeline, text, mention, country):
     result = pipeline.run(RawDoc(None, "t", "Headline\n\n" + text, published=date(2020, 1, 1)))
     places = {m.text: m.actor.country for m in result.mentions if m.is_place}
@@ -116,11 +149,14 @@ def test_ambiguous_city_settled_by_context(pipeline, text, mention, country):
 
 
 def test_georgia_the_state_or_the_country(pipeline):
-    us = resolve(pipeline, "Storms hit Atlanta and Savannah, and the governor of Georgia "
-                           "declared an emergency.")
+    us = resolve(
+        pipeline,
+        "Storms hit Atlanta and Savannah, and the governor of Georgia declared an emergency.",
+    )
     assert us["Georgia"][0] == "USA" and us["Georgia"][2] is True
-    caucasus = resolve(pipeline, "Thousands protested in Tbilisi as Georgia applied to join "
-                                 "the European Union.")
+    caucasus = resolve(
+        pipeline, "Thousands protested in Tbilisi as Georgia applied to join the European Union."
+    )
     assert caucasus["Georgia"][0] == "GEO"
 
 

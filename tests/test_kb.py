@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from datetime import timedelta
@@ -45,8 +46,14 @@ def test_kb_country_codes_are_iso3_and_unique(sections):
 def test_kb_no_alias_shared_by_two_countries(sections):
     owners = defaultdict(set)
     for c in sections["countries"]:
-        names = [c["name"], *c.get("aliases", []), *c.get("demonyms", []),
-                 *c.get("capitals", []), *c.get("seats", []), *c.get("former", [])]
+        names = [
+            c["name"],
+            *c.get("aliases", []),
+            *c.get("demonyms", []),
+            *c.get("capitals", []),
+            *c.get("seats", []),
+            *c.get("former", []),
+        ]
         for name in names:
             owners[fold(str(name))].add(c["iso3"])
     shared = {name: codes for name, codes in owners.items() if len(codes) > 1}
@@ -78,7 +85,7 @@ def test_kb_dates_parse_and_ranges_hold(sections):
         start, end = parse_date(p.get("start")), parse_date(p.get("end"), end=True)
         assert start is None or end is None or start <= end, p["name"]
     for g in sections["groups"]:
-        first, last = (g.get("active") or [None, None])
+        first, last = g.get("active") or [None, None]
         assert isinstance(first, int), g["id"]
         assert last is None or (isinstance(last, int) and first <= last), g["id"]
 
@@ -86,18 +93,21 @@ def test_kb_dates_parse_and_ranges_hold(sections):
 def test_kb_one_holder_of_an_office_at_a_time(sections):
     terms = defaultdict(list)
     for p in sections["people"]:
-        if p["office"] in ("head_of_state", "head_of_government", "foreign_minister",
-                           "defence_minister") and p["country"] != "IGO":
+        if (
+            p["office"]
+            in ("head_of_state", "head_of_government", "foreign_minister", "defence_minister")
+            and p["country"] != "IGO"
+        ):
             terms[(p["country"], p["office"])].append(
                 # An end known only to the year or month is compared at its first day.
-                (parse_date(p.get("start")), parse_date(p.get("end")), p["name"]))
+                (parse_date(p.get("start")), parse_date(p.get("end")), p["name"])
+            )
     clashes = []
     for key, spans in terms.items():
         spans.sort(key=lambda t: t[0])
-        for (s1, e1, n1), (s2, _, n2) in zip(spans, spans[1:], strict=False):
-            if e1 is None or s2 is None or (e1 - s2) > _HANDOVER:
-                if n1 != n2:
-                    clashes.append((key, n1, n2))
+        for (_, e1, n1), (s2, _, n2) in itertools.pairwise(spans):
+            if (e1 is None or s2 is None or (e1 - s2) > _HANDOVER) and n1 != n2:
+                clashes.append((key, n1, n2))
     assert clashes == []
 
 
