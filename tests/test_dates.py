@@ -38,3 +38,21 @@ def test_resolve_date(text, tense, value, precision):
 @pytest.mark.parametrize("text", ["in recent years", "a long time", "the 14-month campaign"])
 def test_resolve_date_returns_none_without_a_calendar_date(text):
     assert resolve_date(text, SAT, "past") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "expression", "value"),
+    [
+        ("The dividend is payable Dec. 15 to holders of record.", "Dec. 15", "2020-12-15"),
+        ("The minister said he would travel to Cairo on Thursday.", "Thursday", "2020-06-18"),
+        ("The minister travelled to Cairo on Thursday.", "Thursday", "2020-06-11"),
+        ("Officials expect the deal to be signed by Feb. 1.", "Feb. 1", "2021-02-01"),
+    ],
+)
+def test_dates_in_sentences_use_the_clause_tense(nlp, sentence, expression, value):
+    from allegiance.timex import TimeRequest, resolve_requests
+
+    start = sentence.index(expression)
+    req = TimeRequest("x", sentence, start, start + len(expression), SAT)
+    assert dict(resolve_requests(nlp, [req]))["x"] == value

@@ -200,22 +200,141 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     return "\n".join([line(cols), line(["-" * w for w in widths]), *map(line, cells)])
 
 
+def _jsonl_records(path: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """(line number, record or None, error or None) for each non-empty line."""
+    stdin = sys.stdin.buffer.read() if path == "-" else None
+    try:
+        lines = stdin.splitlines() if stdin is not None else Path(path).read_bytes().splitlines()
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror or exc}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield n, None, f"line {n}: malformed JSON ({exc})"
+            continue
+        if not isinstance(rec, dict):
+            yield n, None, f"line {n}: expected a JSON object"
+            continue
+        yield n, rec, None
+
+
+def _span(rec: dict[str, Any], key: str) -> tuple[int, int]:
+    value = rec[key]
+    return int(value["start"]), int(value["end"])
+
+
+@main.command()
+@click.argument("path", type=str)
+def classify(path: str) -> None:
+    """Print {id, type, mode, confidence} for each dyad of IN.jsonl.
+
+    Each record is {id, text, source: {start, end}, target: {start, end}}: the event type
+    between the two actor spans, or null when the sentence holds none for them.
+    """
+    from .classify import Dyad, DyadClassifier
+
+    dyads, bad = [], []
+    for n, rec, error in _jsonl_records(path):
+        if rec is None:
+            bad.append({"id": str(n), "error": error})
+            continue
+        try:
+            dyads.append(
+                Dyad(
+                    str(rec.get("id", n)),
+                    str(rec["text"]),
+                    _span(rec, "source"),
+                    _span(rec, "target"),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            bad.append(
+                {"id": rec.get("id", n), "error": f"needs text, source and target spans ({exc!r})"}
+            )
+    pipe = _pipeline(None)
+    for c in DyadClassifier(pipe.nlp, pipe.extractor).classify_many(dyads):
+        click.echo(
+            json.dumps({"id": c.id, "type": c.type, "mode": c.mode, "confidence": c.confidence})
+        )
+    for row in bad:
+        click.echo(json.dumps(row))
+    if bad:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("path", type=str)
+def dates(path: str) -> None:
+    """Print {id, value} for each time expression of IN.jsonl, as TIMEX3.
+
+    Each record is {id, text, start, end, published}: the expression's span in a sentence
+    and the publication date it is relative to (2020-06-14, 2020-W24, 2020-06, or null).
+    """
+    from .timex import TimeRequest, resolve_requests
+
+    requests, bad = [], []
+    for n, rec, error in _jsonl_records(path):
+        if rec is None:
+            bad.append({"id": str(n), "error": error})
+            continue
+        try:
+            requests.append(
+                TimeRequest(
+                    str(rec.get("id", n)),
+                    str(rec["text"]),
+                    int(rec["start"]),
+                    int(rec["end"]),
+                    date.fromisoformat(str(rec["published"])[:10]),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            bad.append(
+                {
+                    "id": rec.get("id", n),
+                    "error": f"needs text, start, end and a YYYY-MM-DD published ({exc!r})",
+                }
+            )
+    pipe = _pipeline(None)
+    for rid, value in resolve_requests(pipe.nlp, requests):
+        click.echo(json.dumps({"id": rid, "value": value}))
+    for row in bad:
+        click.echo(json.dumps(row))
+    if bad:
+        sys.exit(1)
+
+
 @main.command(name="eval")
-@click.argument("task", type=click.Choice(["actors"]))
+@click.argument("task", type=click.Choice(["events", "classify", "dates", "actors"]))
 @click.argument("gold", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--errors", "show", default=15, show_default=True, help="Errors to list.")
-def eval_command(task: str, gold: Path | None, show: int) -> None:
+@click.option("--sectors", is_flag=True, help="events: match code and sector, not country only.")
+def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None:
     """Score allegiance on a gold set (default: the set under ../shared/eval).
 
-    actors: the country (or IGO) each coded actor span of a PLOVER-style set resolves to.
+    \b
+    events    event F1: type + source country + target country (PLOVER-style set)
+    classify  macro-F1 of the type given each marked dyad (zsp_plv-style set)
+    dates     exact TIMEX3 values of DATE expressions (TempEval-3-style set)
+    actors    country (or IGO) each coded actor span resolves to
     """
-    from .evaluate import DEFAULT_SETS, eval_actors
+    from . import evaluate
 
-    path = gold or Path(DEFAULT_SETS[task])
+    path = gold or Path(evaluate.DEFAULT_SETS[task])
     if not path.exists():
         raise click.ClickException(
             f"gold set {path} not found; give its path (the shared data sits beside the repo)"
         )
-    report = eval_actors(path, _pipeline(None))
+    pipe = _pipeline(None)
+    if task == "events":
+        report = evaluate.eval_events(path, pipe, sectors)
+    elif task == "classify":
+        report = evaluate.eval_classify(path, pipe)
+    elif task == "dates":
+        report = evaluate.eval_dates(path, pipe)
+    else:
+        report = evaluate.eval_actors(path, pipe)
     report.errors = report.errors[:show]
     click.echo(report.to_text())

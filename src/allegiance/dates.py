@@ -2,8 +2,11 @@
 
 ``resolve_date("on Sunday", date(2020, 6, 13), tense="future")`` is ``2020-06-14`` at day
 precision; ``"earlier this week"`` is ``2020-W24`` at week precision; ``"last month"`` is
-``2020-05``. Values are TIMEX3 strings. Weekday names look forward for future events and back
-for past ones; a weekday name that is the publication day itself means that day.
+``2020-05``. Values are TIMEX3 strings. Weekday names look forward in future clauses and
+back in past and present ones (news mostly reports the week behind it); a weekday name that
+is the publication day itself means that day. Month-day dates without a year take the year
+that puts them on the side of the publication date the tense says, with a margin of a few
+weeks.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ _NUMBERS = {
     "a few": 3,
 }
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
+# How far past publication a date told in the past tense may lie and still be this year's.
+_MARGIN = timedelta(days=45)
 _SAME_DAY = re.compile(r"\b(today|tonight|this (morning|afternoon|evening)|now|currently)\b")
 
 
@@ -95,6 +100,7 @@ def resolve_date(text: str, published: date, tense: str = "past") -> TimeValue |
     for resolver in (
         _explicit,
         _relative_day,
+        _holiday,
         _weekday,
         _relative_period,
         _ago,
@@ -122,7 +128,7 @@ def _explicit(t: str, pub: date, tense: str) -> TimeValue | None:
         return None
     if year:
         return _safe_day(int(year), month, day)
-    return _safe_day(_year_for_month(month, pub, tense), month, day)
+    return _safe_day(_year_for_month(month, pub, tense, day), month, day)
 
 
 def _safe_day(year: int, month: int, day: int) -> TimeValue | None:
@@ -132,13 +138,66 @@ def _safe_day(year: int, month: int, day: int) -> TimeValue | None:
         return None
 
 
-def _year_for_month(month: int, pub: date, tense: str) -> int:
-    """The year of a month named without one: the nearest such month in the clause's tense."""
+def _year_for_month(month: int, pub: date, tense: str, day: int = 1) -> int:
+    """The year of a date named without one: in a past clause the last such date not well
+    after publication, in a future one the next not well before it, in the present the
+    nearest. "Well" is a margin: reports name dates a few weeks ahead in the past tense."""
+
+    def on(year: int) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return date(year, month, 28)
+
+    here = on(pub.year)
+    if tense in ("past", "present"):
+        # News tells what has happened; its present tense is mostly the recent past.
+        return pub.year if here <= pub + _MARGIN else pub.year - 1
     if tense == "future":
-        return pub.year if month >= pub.month else pub.year + 1
-    if month > pub.month + 1:  # a month well after publication, told in the past: last year
-        return pub.year - 1
-    return pub.year
+        return pub.year if here >= pub - _MARGIN else pub.year + 1
+    return min((pub.year - 1, pub.year, pub.year + 1), key=lambda y: abs((on(y) - pub).days))
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _holiday_on(name: str, year: int) -> date | None:
+    """Holidays news dates things by, in a given year."""
+    if name == "christmas":
+        return date(year, 12, 25)
+    if name in ("new year's day", "new year"):
+        return date(year, 1, 1)
+    if name == "independence day":
+        return date(year, 7, 4)
+    if name == "thanksgiving":
+        return _nth_weekday(year, 11, 3, 4)  # fourth Thursday of November (US)
+    if name == "election day":
+        return _nth_weekday(year, 11, 0, 1) + timedelta(days=1)  # Tuesday after first Monday
+    return None
+
+
+def _holiday(t: str, pub: date, tense: str) -> TimeValue | None:
+    if re.fullmatch(r"(?:the )?(?:year-end|year's end|end of the year)", t):
+        # The nearest year-end on the side of publication the tense says.
+        back = tense in ("past", "present")
+        return _day(date(pub.year - 1 if back else pub.year, 12, 31))
+    m = re.search(
+        r"\b(?:(last|next|this)\s+)?(christmas|new year's day|thanksgiving|"
+        r"election day|independence day)(?:\s+day)?\b",
+        t,
+    )
+    if not m:
+        return None
+    here = _holiday_on(m[2], pub.year)
+    if here is None:
+        return None
+    back = m[1] == "last" or (m[1] is None and tense in ("past", "present") and here > pub)
+    ahead = m[1] == "next" or (m[1] is None and tense == "future" and here < pub)
+    year = pub.year - 1 if back else pub.year + 1 if ahead else pub.year
+    found = _holiday_on(m[2], year)
+    return _day(found) if found else None
 
 
 def _relative_day(t: str, pub: date, tense: str) -> TimeValue | None:
@@ -199,26 +258,28 @@ def _relative_period(t: str, pub: date, tense: str) -> TimeValue | None:
 
 
 def _ago(t: str, pub: date, tense: str) -> TimeValue | None:
+    """ "three days ago", "a year earlier", "in two weeks": the day that far from publication
+    (TimeML's reading: "a year ago" in a story of 1989-10-26 is 1988-10-26)."""
     m = re.search(
         r"\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
         r"several|a few)\s+(day|week|month|year)s?\s+(ago|earlier|before)\b",
         t,
     )
+    sign = -1
     if not m:
         m = re.search(
-            r"\b(?:in|within)\s+(\d+|an?|one|two|three|four|five|six|seven|eight|nine|"
-            r"ten)\s+(day|week|month|year)s?(\s+time)?\b",
+            r"\b(?:in|within)\s+(\d+|an?|one|two|three|four|five|six|seven|eight|"
+            r"nine|ten)\s+(day|week|month|year)s?(\s+time)?\b",
             t,
         )
         sign = 1
-    else:
-        sign = -1
     if not m:
         return None
     n = _count(m[1])
     if n is None:
         return None
     unit = m[2]
+    # The expression's own unit is its precision: "three days ago" a day, "a year ago" a year.
     if unit == "day":
         return _day(pub + timedelta(days=sign * n))
     if unit == "week":

@@ -19,6 +19,9 @@ from .pipeline import Pipeline
 
 DEFAULT_SETS = {
     "actors": "../shared/eval/events/plover_gsr.dev.jsonl",
+    "events": "../shared/eval/events/plover_gsr.dev.jsonl",
+    "classify": "../shared/eval/events/zsp_plv.train.jsonl",
+    "dates": "../shared/eval/dates/tempeval3.train.jsonl",
 }
 # How many wrong cases a report lists.
 _WORST = 15
@@ -115,5 +118,156 @@ def eval_actors(path: Path, pipeline: Pipeline) -> Report:
                 errors.append(f"{rec['id']}: '{text}' gold {gold}, got {got} ({rule})")
     report = Report("actors: country (or IGO) of each coded actor span")
     report.figures = {"spans": total, "correct": right, "accuracy": right / total if total else 0.0}
+    report.errors = errors
+    return report
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": p, "r": r, "f1": f, "n": float(tp + fn)}
+
+
+def _code(actor: dict[str, Any] | None, sectors: bool = False) -> str | None:
+    """Country (or IGO) of an event actor, with its sector when asked."""
+    if not actor:
+        return None
+    code = "IGO" if actor.get("sector") == "IGO" else actor.get("country") or actor.get("code")
+    if sectors:
+        return f"{code}/{actor.get('sector') or ''}"
+    return code
+
+
+def eval_events(path: Path, pipeline: Pipeline, sectors: bool = False) -> Report:
+    """Event F1: an event counts when its type and source and target countries match."""
+    from .records import RawDoc, Rejected
+
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    errors: list[str] = []
+    for rec in read_gold(path):
+        gold = {
+            (e["type"], _code(e["source"], sectors), _code(e["target"], sectors))
+            for e in rec.get("events", [])
+            if e.get("source")
+        }
+        result = pipeline.run(
+            RawDoc(rec["id"], rec["id"], rec["text"], title="", published=_published(rec))
+        )
+        got: set[tuple[str, str | None, str | None]] = set()
+        if not isinstance(result, Rejected):
+            got = {
+                (
+                    e.type,
+                    _code(e.source.to_dict(), sectors),
+                    _code(e.target.to_dict(), sectors) if e.target else None,
+                )
+                for e in result.events
+            }
+        for t in gold & got:
+            tp[t[0]] += 1
+        for t in got - gold:
+            fp[t[0]] += 1
+        for t in gold - got:
+            fn[t[0]] += 1
+            errors.append(f"{rec['id']}: missed {t}; got {sorted(got, key=str)[:3]}")
+    report = Report("events: type + source + target " + ("code/sector" if sectors else "country"))
+    report.per_label = {t: _prf(tp[t], fp[t], fn[t]) for t in set(tp) | set(fn) | set(fp)}
+    total = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    report.figures = {
+        "precision": total["p"],
+        "recall": total["r"],
+        "f1": total["f1"],
+        "gold events": int(total["n"]),
+    }
+    report.errors = errors
+    return report
+
+
+def eval_classify(path: Path, pipeline: Pipeline) -> Report:
+    """Macro-F1 and accuracy of the event type given each marked dyad."""
+    from .classify import Dyad, DyadClassifier
+
+    dyads, gold = [], {}
+    for rec in read_gold(path):
+        for n, ev in enumerate(rec.get("events", [])):
+            src, tgt = ev.get("source"), ev.get("target")
+            if not src or not tgt or src.get("start") is None or tgt.get("start") is None:
+                continue
+            key = f"{rec['id']}#{n}"
+            dyads.append(
+                Dyad(key, rec["text"], (src["start"], src["end"]), (tgt["start"], tgt["end"]))
+            )
+            gold[key] = ev["type"]
+    classifier = DyadClassifier(pipeline.nlp, pipeline.extractor)
+    predicted = {c.id: c.type for c in classifier.classify_many(dyads)}
+    labels = sorted(set(gold.values()))
+    report = Report("classify: event type of each marked dyad")
+    errors = []
+    for label in labels:
+        tp = sum(1 for k, g in gold.items() if g == label and predicted.get(k) == label)
+        fp = sum(1 for k, p in predicted.items() if p == label and gold[k] != label)
+        fn = sum(1 for k, g in gold.items() if g == label and predicted.get(k) != label)
+        report.per_label[label] = _prf(tp, fp, fn)
+    confusions = Counter((g, predicted.get(k)) for k, g in gold.items() if predicted.get(k) != g)
+    errors = [f"gold {g} predicted {p}: {n}" for (g, p), n in confusions.most_common()]
+    correct = sum(1 for k, g in gold.items() if predicted.get(k) == g)
+    report.figures = {
+        "dyads": len(gold),
+        "accuracy": correct / len(gold) if gold else 0.0,
+        "macro-F1": sum(r["f1"] for r in report.per_label.values()) / len(labels)
+        if labels
+        else 0.0,
+        "no event found": sum(1 for k in gold if predicted.get(k) is None),
+    }
+    report.errors = errors
+    return report
+
+
+def _precision_of(value: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return "day"
+    if re.fullmatch(r"\d{4}-W\d{2}", value):
+        return "week"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return "month"
+    if re.fullmatch(r"\d{4}", value):
+        return "year"
+    return "other"
+
+
+def eval_dates(path: Path, pipeline: Pipeline) -> Report:
+    """Exact TIMEX3 values of DATE expressions, by the precision of the gold value."""
+    from .timex import TimeRequest, resolve_requests
+
+    requests, gold = [], {}
+    for n, rec in enumerate(read_gold(path)):
+        if rec.get("type") != "DATE":
+            continue
+        key = str(n)
+        requests.append(
+            TimeRequest(
+                key, rec["sentence"], rec["start"], rec["end"], date.fromisoformat(rec["dct"][:10])
+            )
+        )
+        gold[key] = (rec["value"], rec["expression"], rec["dct"][:10])
+    got = {key: value for key, value in resolve_requests(pipeline.nlp, requests)}
+    report = Report("dates: exact TIMEX3 value of DATE expressions")
+    by: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    errors = []
+    for key, (value, expression, dct) in gold.items():
+        kind = _precision_of(value)
+        by[kind] += 1
+        if got.get(key) == value:
+            right[kind] += 1
+        elif kind == "day":
+            errors.append(f"'{expression}' (dct {dct}): gold {value}, got {got.get(key)}")
+    for kind in ("day", "week", "month", "year", "other"):
+        if by[kind]:
+            report.figures[f"{kind} exact"] = right[kind] / by[kind]
+            report.figures[f"{kind} n"] = by[kind]
     report.errors = errors
     return report

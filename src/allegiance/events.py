@@ -80,6 +80,16 @@ class EventExtractor:
                 history.append((n, ev))
         return _dedupe(events)
 
+    def trigger_of(self, tok: Token) -> tuple[str, str | None] | None:
+        """The event type and mode a word signals on its own, if any (for fallbacks)."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
+            return self.lex.verbs[lemma]
+        noun = self.lex.nouns.get(tok.lower_) or self.lex.nouns.get(lemma)
+        if noun:
+            return noun
+        return self.lex.verbs.get(lemma)
+
     # Triggers ------------------------------------------------------------------------------
     def _triggers(self, sent: Span) -> Iterator[_Trigger]:
         lex = self.lex
