@@ -1,9 +1,10 @@
 """Dyad classification: the PLOVER event between two given actor spans of a sentence.
 
 This is the task of the zero-shot PLOVER papers: the actors are given, the event type is
-asked. The two spans become the only actors of the sentence and the event extractor runs as
-usual; when it finds no event between them, the trigger on the dependency path that joins
-them decides, and when there is none the sentence has no event for the pair (None).
+asked, under PLOVER's coding conventions (``events.plover_view``: a promised act is AGREE).
+The two spans become the only actors of the sentence and the event extractor runs as usual;
+when it finds no event between them, the trigger on the dependency path that joins them
+decides, and when there is none the sentence has no event for the pair (None).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class DyadClassifier:
                 else (ev.confidence * _REVERSED if pair == ("target", "source") else 0.0)
             )
             if score and (best is None or score > best[0]):
-                best = (score, ev.type, ev.mode)
+                best = (score, ev.plover or ev.type, ev.mode)
         if best is not None:
             return Classification(dyad.id, best[1], best[2], round(best[0], 3))
         trig = self._path_trigger(doc, actors)

@@ -35,6 +35,11 @@ _NOMINAL_TARGET_PREPS = frozenset(
 _RECIPIENT_PREPS = frozenset(["to", "for"])
 _RELATIVE = frozenset(["who", "which", "that", "whom"])
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE"])
+# Types of acts that help the other side, and of acts against it (for the PLOVER view).
+_COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
+_FORCEFUL = frozenset(["ASSAULT", "COERCE", "SANCTION", "MOBILIZE"])
+# Adjectives of willingness: "Russia is willing to withdraw" is AGREE.
+_WILLING = frozenset(["willing", "ready", "prepared", "eager", "keen", "determined"])
 _SYMMETRIC_MODES = frozenset(["meet", "negotiate", "phone"])
 # Precedence when several cues apply to one event.
 _MODALITY_ORDER = ("negated", "hypothetical", "planned", "alleged", "reported", "asserted")
@@ -95,9 +100,23 @@ class EventExtractor:
         lex = self.lex
         for tok in sent:
             lemma = tok.lemma_.lower()
+            if tok.lower_ in _WILLING and any(c.dep_ == "xcomp" for c in tok.children):
+                yield _Trigger(tok, "AGREE", None, "adj")
+                continue
             if tok.dep_ in ("amod", "compound") or not _verb_like(tok):
                 if tok.lower_ == "support" and tok.dep_ == "pobj" and tok.head.lower_ == "in":
                     yield _Trigger(tok, "SUPPORT", None, "in-support")
+                continue
+            if (
+                lemma == "agree"
+                and not _children(tok, "xcomp", "ccomp")
+                and any(
+                    p.lower_ == "to" and any(o.pos_ == "NOUN" for o in _children(p, "pobj"))
+                    for p in _children(tok, "prep")
+                )
+            ):
+                # "agreed to the plan" approves a policy: SUPPORT; "agreed to go" is AGREE.
+                yield _Trigger(tok, "SUPPORT", "endorse", "verb")
                 continue
             for child in tok.children:
                 key = (lemma, child.lower_)
@@ -118,15 +137,18 @@ class EventExtractor:
     def _sentence_events(
         self, sent: Span, actors: DocActors, published: date | None
     ) -> Iterator[Event]:
-        for trig in self._triggers(sent):
-            pairs, mode = self._arguments(trig, actors)
+        triggers = list(self._triggers(sent))
+        outer = {
+            t.token.i for t in triggers if t.type in self.lex.attitude and t.kind in ("verb", "adj")
+        }
+        for trig in triggers:
+            if _inside_attitude(_clause_of(trig), outer):
+                continue
+            pairs, kind, mode = self._arguments(trig, actors)
             if not pairs:
                 continue
-            verb = (
-                trig.token.head if trig.kind in ("light", "receive", "in-support") else trig.token
-            )
-            if trig.kind == "in-support":
-                verb = trig.token.head.head
+            trig = _Trigger(trig.token, kind, mode, trig.kind)
+            verb = _clause_of(trig)
             modality = self._modality(verb)
             when = self._date(verb, sent, published, modality)
             place = _place(verb, sent, actors)
@@ -142,8 +164,9 @@ class EventExtractor:
 
     def _arguments(
         self, trig: _Trigger, actors: DocActors
-    ) -> tuple[list[tuple[_Arg, _Arg | None]], str | None]:
-        tok, mode = trig.token, trig.mode
+    ) -> tuple[list[tuple[_Arg, _Arg | None]], str, str | None]:
+        """Source-target pairs of a trigger, with its type and mode as the arguments say."""
+        tok, kind, mode = trig.token, trig.type, trig.mode
         if trig.kind == "in-support":
             sources = self._subjects(tok.head.head, actors)
             targets = self._prep_objects(tok, ("of",), actors)
@@ -152,23 +175,53 @@ class EventExtractor:
             targets = self._subjects(tok.head, actors)
         elif trig.kind == "light":
             sources = self._subjects(tok.head, actors)
-            targets = self._prep_objects(tok, _NOMINAL_TARGET_PREPS, actors) or self._prep_objects(
-                tok.head, _NOMINAL_TARGET_PREPS, actors
+            targets = (
+                self._prep_objects(tok, _NOMINAL_TARGET_PREPS, actors)
+                or self._prep_objects(tok.head, _NOMINAL_TARGET_PREPS, actors)
+                or self._datives(tok.head, actors)
             )
+        elif trig.kind == "adj":
+            sources = self._subjects(tok.head, actors)
+            targets = self._complement_targets(tok, actors)
         else:
             sources = self._subjects(tok, actors)
-            if trig.type == "AID":
+            if kind == "AID":
                 targets, mode = self._recipients(tok, actors), self._aid_mode(tok, mode)
             else:
-                targets = self._objects(tok, actors, trig.type in _HOSTILE)
+                targets = self._objects(tok, actors, kind in _HOSTILE)
+            if kind == "ACCUSE" and self._disapproves_a_proposal(tok):
+                kind = "REJECT"  # "slammed the peace plan" rejects it
+            if not targets and kind in self.lex.attitude:
+                targets = self._complement_targets(tok, actors)
         pairs = [
             (s, t) for s in sources for t in targets if s.mention.actor.id != t.mention.actor.id
         ]
-        if not targets and len(sources) > 1 and trig.type in _RECIPROCAL:
+        if not targets and len(sources) > 1 and kind in _RECIPROCAL:
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
             ]
-        return pairs, mode
+        return pairs, kind, mode
+
+    def _complement_targets(self, tok: Token, actors: DocActors) -> list[_Arg]:
+        """The targets of what an attitude verb is about: "agreed to send troops to X"."""
+        found: list[_Arg] = []
+        for comp in _children(tok, "xcomp", "ccomp"):
+            found += self._objects(comp, actors) or self._recipients(comp, actors)
+            found += self._prep_objects(comp, _TARGET_PREPS | {"from", "for"}, actors)
+            if found:
+                break
+        return found
+
+    def _datives(self, verb: Token, actors: DocActors) -> list[_Arg]:
+        return [a for d in _children(verb, "dative") if (a := _actor(d, actors))]
+
+    def _disapproves_a_proposal(self, verb: Token) -> bool:
+        for obj in _children(verb, "dobj"):
+            words = {obj.lower_, obj.lemma_.lower()}
+            words |= {f"{c.lower_} {obj.lower_}" for c in obj.children if c.dep_ == "compound"}
+            if words & self.lex.rejectable:
+                return True
+        return False
 
     # Arguments -------------------------------------------------------------------------------
     def _subjects(self, verb: Token, actors: DocActors, depth: int = 0) -> list[_Arg]:
@@ -344,6 +397,7 @@ class EventExtractor:
             sentence_start=body.start_char,
             sentence_end=body.end_char,
             trigger=TextSpan(tok.text, tok.idx, tok.idx + len(tok.text)),
+            plover=plover_view(trig.type, modality),
         )
 
     # Definite event nouns ----------------------------------------------------------------------
@@ -387,6 +441,43 @@ class EventExtractor:
         if ev.date_precision == "published" and when[1] != "published":
             changes.update(date=when[0], date_precision=when[1], date_text=when[2])
         return dataclasses.replace(ev, **changes) if changes else ev
+
+
+def plover_view(kind: str, modality: str) -> str:
+    """The type under PLOVER's coding conventions, which fold intent into the type: a planned
+    or promised act of cooperation is AGREE, of force THREATEN, and a refused act of
+    cooperation REJECT. allegiance keeps the act and its modality apart (a planned visit is
+    CONSULT, planned); this view is what PLOVER-coded data sets compare with."""
+    if modality == "negated" and kind in _COOPERATIVE | {"AGREE"}:
+        return "REJECT"
+    if modality == "planned" and kind in _COOPERATIVE:
+        return "AGREE"
+    if modality == "planned" and kind in _FORCEFUL:
+        return "THREATEN"
+    return kind
+
+
+def _clause_of(trig: _Trigger) -> Token:
+    """The verb whose clause a trigger belongs to."""
+    if trig.kind in ("light", "receive", "adj"):
+        return trig.token.head
+    if trig.kind == "in-support":
+        return trig.token.head.head
+    return trig.token
+
+
+def _inside_attitude(verb: Token, outer: set[int]) -> bool:
+    """Whether a verb is the complement of an attitude trigger ("agreed to *withdraw*")."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "conj") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i in outer:
+            return True
+        if node.dep_ == "acomp" and node.head.i in outer:
+            return True
+    return False
 
 
 # Parse helpers -------------------------------------------------------------------------------
@@ -520,7 +611,7 @@ def _dedupe(events: list[Event]) -> list[Event]:
             ev.type,
             ev.source.actor.id,
             ev.target.actor.id if ev.target else None,
-            ev.trigger.start,
+            ev.sentence_start,
         )
         if key not in seen:
             seen.add(key)

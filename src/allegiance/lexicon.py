@@ -36,6 +36,8 @@ class Lexicon:
     aid_modes: dict[str, str]
     modality: dict[str, frozenset[str]]
     types: dict[str, TypeInfo]
+    rejectable: frozenset[str]
+    attitude: frozenset[str]
 
 
 def _pairs(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -62,6 +64,9 @@ def load_lexicon() -> Lexicon:
             )
             for name, v in plover.items()
         }
+        missing = {"nouns", "light", "receive", "rejectable", "attitude", "aid_modes"} - set(lex)
+        if missing:
+            raise KeyError(sorted(missing))
     except (OSError, KeyError, TypeError, IndexError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"the packaged event lexicon is malformed: {exc!r}") from exc
     single = {k: v for k, v in verbs.items() if " " not in k}
@@ -78,4 +83,6 @@ def load_lexicon() -> Lexicon:
         aid_modes={w: mode for mode, words in lex["aid_modes"].items() for w in words},
         modality={k: frozenset(v) for k, v in lex["modality"].items()},
         types=types,
+        rejectable=frozenset(lex["rejectable"]),
+        attitude=frozenset(lex["attitude"]),
     )

@@ -167,6 +167,7 @@ class Event:
     sentence_start: int
     sentence_end: int
     trigger: Span
+    plover: str = ""  # the type under PLOVER's coding conventions (see events.plover_view)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -187,6 +188,7 @@ class Event:
             "sentence_start": self.sentence_start,
             "sentence_end": self.sentence_end,
             "trigger": asdict(self.trigger),
+            "plover": self.plover or self.type,
         }
 
 
