@@ -56,6 +56,15 @@ _WIDGET_VERBS = frozenset(
     ]
 )
 _QUOTES = '"“”«»'
+# Texts shorter than this are not judged; below the second length a text must also show
+# another language's function words to be called foreign.
+_MIN_LANGUAGE_WORDS = 8
+_SURE_LANGUAGE_WORDS = 40
+_FOREIGN = frozenset(
+    "der die das und ist nicht mit den dem ein eine sich auf für von zu le la les et est un une "
+    "des du dans pour pas avec sur el los las y es en por con una del al se lo il di che non "
+    "per gli della het een van niet op ook zijn do da em os não".split()
+)
 _ENGLISH = frozenset(
     [
         "the",
@@ -126,6 +135,25 @@ def english_share(text: str) -> float:
     """Return the share of words that are common English function words."""
     words = [w.casefold() for w in _words(text[:20_000])]
     return sum(w in _ENGLISH for w in words) / len(words) if words else 0.0
+
+
+def foreign_share(text: str) -> float:
+    """Return the share of words that are function words of other European languages."""
+    words = [w.casefold() for w in _words(text[:20_000])]
+    return sum(w in _FOREIGN for w in words) / len(words) if words else 0.0
+
+
+def is_english(text: str, threshold: float) -> tuple[bool, float]:
+    """English unless few English function words and, in a short text, more foreign ones.
+
+    A one-sentence report ("Taiwan's minister visited Russia today...") can have few
+    function words; it is only called foreign when another language's show up instead.
+    """
+    share = english_share(text)
+    if share >= threshold or len(_words(text)) < _MIN_LANGUAGE_WORDS:
+        return True, share
+    long_enough = len(_words(text)) >= _SURE_LANGUAGE_WORDS
+    return not (long_enough or foreign_share(text) > share), share
 
 
 def _is_paragraph(line: str) -> bool:
@@ -274,8 +302,8 @@ def clean_article(raw: RawDoc, settings: Settings) -> Article | Rejected:
             "empty after cleaning",
             "no story text left; is this the article body?",
         )
-    share = english_share(body)
-    if len(_words(body)) >= 12 and share < settings.min_english:
+    english, share = is_english(body, settings.min_english)
+    if not english:
         return Rejected(
             raw.id,
             raw.source,

@@ -120,6 +120,9 @@ OFFICE_TITLES = {
     "chancellor": "head_of_government",
 }
 _PRONOUNS = frozenset(["he", "him", "his", "she", "her"])
+_GROUP_PRONOUNS = frozenset(["it", "its", "they", "their", "them"])
+# Kinds a group pronoun ("it", "they") can stand for.
+_COLLECTIVE_KINDS = frozenset(["country", "capital", "seat", "group", "igo", "org", "agent"])
 # Sentences back that a pronoun or "the ministry" may reach for its referent.
 _REACH = 2
 
@@ -168,9 +171,35 @@ def _counterpart_office(
 def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
     """ "he", "his" and "her" -> the last person named within two sentences."""
     people = sorted((d for d in drafts if d.kind in ("person", "surname")), key=lambda d: d.start)
+    bodies = sorted(
+        (d for d in drafts if d.kind in _COLLECTIVE_KINDS and not d.is_place), key=lambda d: d.start
+    )
+    index = {i: d for d in drafts for i in range(d.start, d.end)}
     sentence_of = {tok.i: n for n, sent in enumerate(doc.sents) for tok in sent}
     found = []
     for tok in doc:
+        if tok.lower_ in _GROUP_PRONOUNS and tok.pos_ == "PRON":
+            body = _reporter(tok, index) or next(
+                (
+                    d
+                    for d in reversed(bodies)
+                    if d.end <= tok.i and sentence_of[tok.i] - sentence_of[d.start] <= 1
+                ),
+                None,
+            )
+            if body is not None:
+                found.append(
+                    Draft(
+                        tok.i,
+                        tok.i + 1,
+                        body.actor,
+                        f"pronoun for {body.actor.name}",
+                        "pronoun",
+                        head=tok.i,
+                        text=tok.text,
+                    )
+                )
+            continue
         if tok.lower_ not in _PRONOUNS or tok.pos_ != "PRON":
             continue
         before = [
@@ -227,3 +256,14 @@ def bare_capitals(
                 )
             )
     return found
+
+
+def _reporter(tok: Token, index: dict[int, Draft]) -> Draft | None:
+    """Who "it" or "they" is in a report: "Iran said *it* would..." is Iran."""
+    clause = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ not in ("ccomp", "xcomp"):
+        return None
+    for subj in clause.head.children:
+        if subj.dep_ in ("nsubj", "nsubjpass") and subj.i in index:
+            return index[subj.i]
+    return None

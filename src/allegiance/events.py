@@ -103,7 +103,8 @@ class EventExtractor:
             if tok.lower_ in _WILLING and any(c.dep_ == "xcomp" for c in tok.children):
                 yield _Trigger(tok, "AGREE", None, "adj")
                 continue
-            if tok.dep_ in ("amod", "compound") or not _verb_like(tok):
+            participle = tok.dep_ == "acl" and tok.tag_ == "VBN"  # "militiamen armed with"
+            if tok.dep_ in ("amod", "compound") or participle or not _verb_like(tok):
                 if tok.lower_ == "support" and tok.dep_ == "pobj" and tok.head.lower_ == "in":
                     yield _Trigger(tok, "SUPPORT", None, "in-support")
                 continue
@@ -139,7 +140,9 @@ class EventExtractor:
     ) -> Iterator[Event]:
         triggers = list(self._triggers(sent))
         outer = {
-            t.token.i for t in triggers if t.type in self.lex.attitude and t.kind in ("verb", "adj")
+            t.token.i
+            for t in triggers
+            if t.type in self.lex.attitude and t.kind in ("verb", "adj", "light")
         }
         for trig in triggers:
             if _inside_attitude(_clause_of(trig), outer):
@@ -180,6 +183,8 @@ class EventExtractor:
                 or self._prep_objects(tok.head, _NOMINAL_TARGET_PREPS, actors)
                 or self._datives(tok.head, actors)
             )
+            if not targets and kind in self.lex.attitude:
+                targets = self._complement_targets(tok, actors)
         elif trig.kind == "adj":
             sources = self._subjects(tok.head, actors)
             targets = self._complement_targets(tok, actors)
@@ -193,21 +198,48 @@ class EventExtractor:
                 kind = "REJECT"  # "slammed the peace plan" rejects it
             if not targets and kind in self.lex.attitude:
                 targets = self._complement_targets(tok, actors)
-        pairs = [
-            (s, t) for s in sources for t in targets if s.mention.actor.id != t.mention.actor.id
-        ]
         if not targets and len(sources) > 1 and kind in _RECIPROCAL:
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
             ]
+            return pairs, kind, mode
+        if not targets and trig.kind in ("verb", "light"):
+            head = tok if trig.kind == "verb" else tok.head
+            objects = _children(head, "dobj", "nsubjpass") if trig.kind == "verb" else [tok]
+            # An actor inside the object ("suspended part of a military aid program for
+            # Bosnia", "a camp for Congolese refugees was attacked").
+            targets = [a for a in (_below(o, actors) for o in objects) if a is not None]
+            if not targets:
+                # Where the act happened stands for whom it concerns ("lifted the emergency
+                # in West Darfur", "demonstrated in Serbia"), as PLOVER coders do.
+                targets = [a for a in (_place_below(o, actors) for o in objects) if a is not None]
+                targets = targets or _verb_places(head, actors)
+        pairs: list[tuple[_Arg, _Arg | None]] = [
+            (s, t) for s in sources for t in targets if s.mention.actor.id != t.mention.actor.id
+        ]
+        if not targets:
+            pairs = [(s, None) for s in sources]
         return pairs, kind, mode
 
     def _complement_targets(self, tok: Token, actors: DocActors) -> list[_Arg]:
-        """The targets of what an attitude verb is about: "agreed to send troops to X"."""
+        """The targets of what an attitude verb is about: "agreed to send troops to X";
+        of a demand, the one asked: "demanded that Hamas renounce violence"."""
         found: list[_Arg] = []
-        for comp in _children(tok, "xcomp", "ccomp"):
+        asks = self.lex.verbs.get(tok.lemma_.lower(), ("",))[0] == "REQUEST" or (
+            self.lex.nouns.get(tok.lower_, ("",))[0] == "REQUEST"
+        )
+        for comp in _children(tok, "xcomp", "ccomp", "acl"):
+            if asks:
+                found += [a for h in _expand(_children(comp, "nsubj")) if (a := _actor(h, actors))]
+                if found:
+                    break
             found += self._objects(comp, actors) or self._recipients(comp, actors)
             found += self._prep_objects(comp, _TARGET_PREPS | {"from", "for"}, actors)
+            if not found:
+                found += [a for o in _children(comp, "dobj") if (a := _below(o, actors))]
+            if not found:
+                found += [a for o in _children(comp, "dobj") if (a := _place_below(o, actors))]
+                found += _verb_places(comp, actors)
             if found:
                 break
         return found
@@ -378,6 +410,8 @@ class EventExtractor:
         for arg in (source, target):
             if arg and (arg.indirect or "last named" in arg.mention.rule):
                 confidence -= 0.15
+        if target is None:
+            confidence -= 0.2
         body = _trim_space(sent)
         return Event(
             type=trig.type,
@@ -470,7 +504,7 @@ def _inside_attitude(verb: Token, outer: set[int]) -> bool:
     """Whether a verb is the complement of an attitude trigger ("agreed to *withdraw*")."""
     node = verb
     for _ in range(3):
-        if node.dep_ not in ("xcomp", "ccomp", "conj") or node.head.i == node.i:
+        if node.dep_ not in ("xcomp", "ccomp", "conj", "acl") or node.head.i == node.i:
             return False
         node = node.head
         if node.i in outer:
@@ -543,6 +577,34 @@ def _owner(noun: Token, actors: DocActors) -> _Arg | None:
             arg = _actor(c, actors, indirect=True)
             if arg:
                 return arg
+    # "calls by Belarus's rulers", "an offer from Washington"
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+            for obj in _children(prep, "pobj"):
+                arg = _actor(obj, actors, indirect=True) or _owner(obj, actors)
+                if arg:
+                    return arg
+    return None
+
+
+def _verb_places(verb: Token, actors: DocActors) -> list[_Arg]:
+    """Places a verb's "in", "at" or "near" phrases name."""
+    found = []
+    for prep in _children(verb, "prep"):
+        if prep.lower_ in ("in", "at", "near", "inside", "across"):
+            for obj in _children(prep, "pobj"):
+                arg = _place_below(obj, actors)
+                if arg is not None:
+                    found.append(arg)
+    return found
+
+
+def _place_below(tok: Token, actors: DocActors) -> _Arg | None:
+    """A place named under an object ("a state of emergency in West Darfur")."""
+    for t in tok.subtree:
+        m = actors.at(t)
+        if m is not None and m.is_place and m.actor.country:
+            return _Arg(m, m.text, m.start, m.end, True)
     return None
 
 
