@@ -16,9 +16,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .actors import DocActors
-from .events import EventExtractor
+from .events import EventExtractor, plover_view
 from .records import Actor, Mention
 
+# A type outside the label set asked for folds into its nearest one: RETREAT and CONCEDE are
+# both "yield" in CAMEO; a set without RETREAT (the PLV dyads) codes withdrawals as CONCEDE.
+_FOLD = {"RETREAT": "CONCEDE", "CONCEDE": "RETREAT", "MOBILIZE": "THREATEN"}
 # Confidence of the fallbacks, below an extracted event's.
 _REVERSED = 0.6
 _PATH = 0.5
@@ -48,9 +51,18 @@ class Classification:
 class DyadClassifier:
     """Holds a parser and the event extractor; classifies dyads in batches."""
 
-    def __init__(self, nlp: Language, extractor: EventExtractor) -> None:
+    def __init__(
+        self, nlp: Language, extractor: EventExtractor, labels: frozenset[str] | None = None
+    ) -> None:
         self.nlp = nlp
         self.extractor = extractor
+        self.labels = labels
+
+    def _label(self, kind: str | None) -> str | None:
+        if kind is None or self.labels is None or kind in self.labels:
+            return kind
+        folded = _FOLD.get(kind)
+        return folded if folded in self.labels else None
 
     def classify_many(
         self, dyads: Iterable[Dyad], batch_size: int = 64
@@ -77,10 +89,10 @@ class DyadClassifier:
             if score and (best is None or score > best[0]):
                 best = (score, ev.plover or ev.type, ev.mode)
         if best is not None:
-            return Classification(dyad.id, best[1], best[2], round(best[0], 3))
+            return Classification(dyad.id, self._label(best[1]), best[2], round(best[0], 3))
         trig = self._path_trigger(doc, actors)
         if trig is not None:
-            return Classification(dyad.id, trig[0], trig[1], trig[2])
+            return Classification(dyad.id, self._label(trig[0]), trig[1], trig[2])
         return Classification(dyad.id, None, None, 0.0)
 
     def _path_trigger(self, doc: Doc, actors: DocActors) -> tuple[str, str | None, float] | None:
@@ -92,7 +104,7 @@ class DyadClassifier:
         for tok in path:
             hit = self.extractor.trigger_of(tok)
             if hit:
-                return hit[0], hit[1], _PATH
+                return plover_view(hit[0], self.extractor.modality_of(tok)), hit[1], _PATH
         anchor = path[len(path) // 2] if path else heads["source"]
         sent = anchor.sent
         ranked = sorted(sent, key=lambda t: abs(t.i - anchor.i))
@@ -100,7 +112,7 @@ class DyadClassifier:
             if tok.pos_ in ("VERB", "NOUN"):
                 hit = self.extractor.trigger_of(tok)
                 if hit:
-                    return hit[0], hit[1], _NEAREST
+                    return plover_view(hit[0], self.extractor.modality_of(tok)), hit[1], _NEAREST
         return None
 
 

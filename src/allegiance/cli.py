@@ -228,7 +228,12 @@ def _span(rec: dict[str, Any], key: str) -> tuple[int, int]:
 
 @main.command()
 @click.argument("path", type=str)
-def classify(path: str) -> None:
+@click.option(
+    "--labels",
+    help="Comma-separated types to choose from (default: all 16); a "
+    "type outside them folds into its nearest one (RETREAT into CONCEDE).",
+)
+def classify(path: str, labels: str | None) -> None:
     """Print {id, type, mode, confidence} for each dyad of IN.jsonl.
 
     Each record is {id, text, source: {start, end}, target: {start, end}}: the event type
@@ -255,7 +260,8 @@ def classify(path: str) -> None:
                 {"id": rec.get("id", n), "error": f"needs text, source and target spans ({exc!r})"}
             )
     pipe = _pipeline(None)
-    for c in DyadClassifier(pipe.nlp, pipe.extractor).classify_many(dyads):
+    chosen = frozenset(x.strip().upper() for x in labels.split(",")) if labels else None
+    for c in DyadClassifier(pipe.nlp, pipe.extractor, chosen).classify_many(dyads):
         click.echo(
             json.dumps({"id": c.id, "type": c.type, "mode": c.mode, "confidence": c.confidence})
         )

@@ -85,6 +85,21 @@ class EventExtractor:
                 history.append((n, ev))
         return _dedupe(events)
 
+    def _object_type(self, verb: Token) -> str | None:
+        """The type a verb takes from its object noun ("violated the ceasefire")."""
+        table = self.lex.objects.get(verb.lemma_.lower())
+        if not table:
+            return None
+        for obj in _children(verb, "dobj", "nsubjpass"):
+            found = table.get(obj.lower_) or table.get(obj.lemma_.lower())
+            if found:
+                return found
+        return None
+
+    def modality_of(self, tok: Token) -> str:
+        """The modality of the clause a word belongs to."""
+        return self._modality(tok if tok.pos_ in ("VERB", "AUX") else _clause_verb(tok))
+
     def trigger_of(self, tok: Token) -> tuple[str, str | None] | None:
         """The event type and mode a word signals on its own, if any (for fallbacks)."""
         lemma = tok.lemma_.lower()
@@ -125,7 +140,15 @@ class EventExtractor:
                     yield _Trigger(tok, *lex.phrasal[key], "verb")
                     break
             else:
-                if lemma in lex.verbs:
+                # A light verb with an event noun ("held talks") is the noun's event only.
+                light_noun = lemma in lex.light and any(
+                    o.lower_ in lex.nouns or o.lemma_.lower() in lex.nouns
+                    for o in _children(tok, "dobj", "nsubjpass")
+                )
+                by_object = self._object_type(tok)
+                if by_object:
+                    yield _Trigger(tok, by_object, None, "verb")
+                elif lemma in lex.verbs and not light_noun:
                     yield _Trigger(tok, *lex.verbs[lemma], "verb")
             if lemma in lex.light or lemma in lex.receive:
                 for obj in _children(tok, "dobj", "nsubjpass"):

@@ -38,6 +38,7 @@ class Lexicon:
     types: dict[str, TypeInfo]
     rejectable: frozenset[str]
     attitude: frozenset[str]
+    objects: dict[str, dict[str, str]]
 
 
 def _pairs(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -64,7 +65,8 @@ def load_lexicon() -> Lexicon:
             )
             for name, v in plover.items()
         }
-        missing = {"nouns", "light", "receive", "rejectable", "attitude", "aid_modes"} - set(lex)
+        missing = {"nouns", "light", "receive", "rejectable", "attitude", "aid_modes", "objects"}
+        missing -= set(lex)
         if missing:
             raise KeyError(sorted(missing))
     except (OSError, KeyError, TypeError, IndexError, yaml.YAMLError) as exc:
@@ -85,4 +87,5 @@ def load_lexicon() -> Lexicon:
         types=types,
         rejectable=frozenset(lex["rejectable"]),
         attitude=frozenset(lex["attitude"]),
+        objects={str(v): {str(n): str(t) for n, t in m.items()} for v, m in lex["objects"].items()},
     )
