@@ -34,7 +34,7 @@ _NOMINAL_TARGET_PREPS = frozenset(
 )
 _RECIPIENT_PREPS = frozenset(["to", "for"])
 _RELATIVE = frozenset(["who", "which", "that", "whom"])
-_RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE"])
+_RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
 # Types of acts that help the other side, and of acts against it (for the PLOVER view).
 _COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
 _FORCEFUL = frozenset(["ASSAULT", "COERCE", "SANCTION", "MOBILIZE"])
