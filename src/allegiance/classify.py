@@ -24,6 +24,7 @@ from .records import Actor, Mention
 _FOLD = {"RETREAT": "CONCEDE", "CONCEDE": "RETREAT", "MOBILIZE": "THREATEN"}
 # Confidence of the fallbacks, below an extracted event's.
 _REVERSED = 0.6
+_NO_TARGET = 0.55
 _PATH = 0.5
 _NEAREST = 0.3
 
@@ -81,11 +82,13 @@ class DyadClassifier:
         best: tuple[float, str, str | None] | None = None
         for ev in found:
             pair = (ev.source.actor.id, ev.target.actor.id if ev.target else None)
-            score = (
-                ev.confidence
-                if pair == ("source", "target")
-                else (ev.confidence * _REVERSED if pair == ("target", "source") else 0.0)
-            )
+            # An event between the two, else the reverse, else what the source did alone.
+            weight = {
+                ("source", "target"): 1.0,
+                ("target", "source"): _REVERSED,
+                ("source", None): _NO_TARGET,
+            }.get(pair, 0.0)
+            score = ev.confidence * weight
             if score and (best is None or score > best[0]):
                 best = (score, ev.plover or ev.type, ev.mode)
         if best is not None:

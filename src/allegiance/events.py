@@ -85,6 +85,17 @@ class EventExtractor:
                 history.append((n, ev))
         return _dedupe(events)
 
+    def _prep_noun(self, tok: Token) -> tuple[str, str | None] | None:
+        """ "on alert", "in support (of)", "on strike": a preposition's noun as a trigger."""
+        if tok.dep_ != "pobj" or tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        prep = tok.head.lower_
+        found = self.lex.prep_nouns.get(f"{prep} {tok.lower_}")
+        for mod in tok.children:
+            if mod.dep_ == "amod":
+                found = found or self.lex.prep_nouns.get(f"{prep} {mod.lower_} {tok.lower_}")
+        return found
+
     def _object_type(self, verb: Token) -> str | None:
         """The type a verb takes from its object noun ("violated the ceasefire")."""
         table = self.lex.objects.get(verb.lemma_.lower())
@@ -120,14 +131,15 @@ class EventExtractor:
                 continue
             participle = tok.dep_ == "acl" and tok.tag_ == "VBN"  # "militiamen armed with"
             if tok.dep_ in ("amod", "compound") or participle or not _verb_like(tok):
-                if tok.lower_ == "support" and tok.dep_ == "pobj" and tok.head.lower_ == "in":
-                    yield _Trigger(tok, "SUPPORT", None, "in-support")
+                hit = self._prep_noun(tok)
+                if hit:
+                    yield _Trigger(tok, *hit, "prep-noun")
                 continue
             if (
                 lemma == "agree"
                 and not _children(tok, "xcomp", "ccomp")
                 and any(
-                    p.lower_ == "to" and any(o.pos_ == "NOUN" for o in _children(p, "pobj"))
+                    p.lower_ in ("to", "on") and any(o.pos_ == "NOUN" for o in _children(p, "pobj"))
                     for p in _children(tok, "prep")
                 )
             ):
@@ -193,9 +205,9 @@ class EventExtractor:
     ) -> tuple[list[tuple[_Arg, _Arg | None]], str, str | None]:
         """Source-target pairs of a trigger, with its type and mode as the arguments say."""
         tok, kind, mode = trig.token, trig.type, trig.mode
-        if trig.kind == "in-support":
+        if trig.kind == "prep-noun":
             sources = self._subjects(tok.head.head, actors)
-            targets = self._prep_objects(tok, ("of",), actors)
+            targets = self._prep_objects(tok, ("of", "against", "with"), actors)
         elif trig.kind == "receive":
             sources = self._prep_objects(tok, ("of", "from"), actors) or self._owners(tok, actors)
             targets = self._subjects(tok.head, actors)
@@ -221,6 +233,12 @@ class EventExtractor:
                 kind = "REJECT"  # "slammed the peace plan" rejects it
             if not targets and kind in self.lex.attitude:
                 targets = self._complement_targets(tok, actors)
+        if kind in ("ASSAULT", "COERCE") and any(
+            w in self.lex.protesters for a in sources for w in a.text.lower().split()
+        ):
+            kind, mode = "PROTEST", "riot"  # protesters who burn a flag riot
+        if kind in ("MOBILIZE", "CONSULT") and trig.kind == "verb" and self._brings_aid(tok):
+            kind, mode = "AID", "peacekeeping"  # peacekeepers arriving, medicine flown in
         if not targets and len(sources) > 1 and kind in _RECIPROCAL:
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
@@ -266,6 +284,10 @@ class EventExtractor:
             if found:
                 break
         return found
+
+    def _brings_aid(self, verb: Token) -> bool:
+        words = {t.lemma_.lower() for c in verb.children if c.dep_ != "prep" for t in c.subtree}
+        return bool(words & self.lex.aid_words) and verb.lemma_.lower() not in ("meet", "talk")
 
     def _datives(self, verb: Token, actors: DocActors) -> list[_Arg]:
         return [a for d in _children(verb, "dative") if (a := _actor(d, actors))]
@@ -518,7 +540,7 @@ def _clause_of(trig: _Trigger) -> Token:
     """The verb whose clause a trigger belongs to."""
     if trig.kind in ("light", "receive", "adj"):
         return trig.token.head
-    if trig.kind == "in-support":
+    if trig.kind == "prep-noun":
         return trig.token.head.head
     return trig.token
 

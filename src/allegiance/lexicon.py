@@ -39,6 +39,9 @@ class Lexicon:
     rejectable: frozenset[str]
     attitude: frozenset[str]
     objects: dict[str, dict[str, str]]
+    prep_nouns: dict[str, tuple[str, str | None]]
+    protesters: frozenset[str]
+    aid_words: frozenset[str]
 
 
 def _pairs(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -65,7 +68,18 @@ def load_lexicon() -> Lexicon:
             )
             for name, v in plover.items()
         }
-        missing = {"nouns", "light", "receive", "rejectable", "attitude", "aid_modes", "objects"}
+        missing = {
+            "nouns",
+            "light",
+            "receive",
+            "rejectable",
+            "attitude",
+            "aid_modes",
+            "objects",
+            "prep_nouns",
+            "protesters",
+            "aid_words",
+        }
         missing -= set(lex)
         if missing:
             raise KeyError(sorted(missing))
@@ -88,4 +102,7 @@ def load_lexicon() -> Lexicon:
         rejectable=frozenset(lex["rejectable"]),
         attitude=frozenset(lex["attitude"]),
         objects={str(v): {str(n): str(t) for n, t in m.items()} for v, m in lex["objects"].items()},
+        prep_nouns=_pairs(lex["prep_nouns"]),
+        protesters=frozenset(lex["protesters"]),
+        aid_words=frozenset(lex["aid_words"]),
     )
