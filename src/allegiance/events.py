@@ -231,6 +231,8 @@ class EventExtractor:
                 targets = self._objects(tok, actors, kind in _HOSTILE)
             if kind == "ACCUSE" and self._disapproves_a_proposal(tok):
                 kind = "REJECT"  # "slammed the peace plan" rejects it
+            if kind in ("REQUEST", "CONSULT") and self._asks_punishment(tok):
+                kind, mode = "ACCUSE", "disapprove"  # "called for sanctions against X"
             if not targets and kind in self.lex.attitude:
                 targets = self._complement_targets(tok, actors)
         if kind in ("ASSAULT", "COERCE") and any(
@@ -284,6 +286,17 @@ class EventExtractor:
             if found:
                 break
         return found
+
+    def _asks_punishment(self, verb: Token) -> bool:
+        """A request for sanctions, an inquiry or a trial; or calling someone names."""
+        if verb.lemma_.lower() == "call" and _children(verb, "oprd"):
+            return True
+        asked = _children(verb, "dobj") + [
+            o for p in _children(verb, "prep") if p.lower_ == "for" for o in _children(p, "pobj")
+        ]
+        return any(
+            o.lower_ in self.lex.punitive or o.lemma_.lower() in self.lex.punitive for o in asked
+        )
 
     def _brings_aid(self, verb: Token) -> bool:
         words = {t.lemma_.lower() for c in verb.children if c.dep_ != "prep" for t in c.subtree}

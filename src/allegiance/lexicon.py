@@ -42,6 +42,7 @@ class Lexicon:
     prep_nouns: dict[str, tuple[str, str | None]]
     protesters: frozenset[str]
     aid_words: frozenset[str]
+    punitive: frozenset[str]
 
 
 def _pairs(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -105,4 +106,5 @@ def load_lexicon() -> Lexicon:
         prep_nouns=_pairs(lex["prep_nouns"]),
         protesters=frozenset(lex["protesters"]),
         aid_words=frozenset(lex["aid_words"]),
+        punitive=frozenset(lex["punitive"]),
     )
