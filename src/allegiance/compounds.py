@@ -25,6 +25,9 @@ from .drafts import (
 from .kb import KnowledgeBase, fold, slug
 from .records import Actor
 
+# Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
+_NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
+
 
 class Compounder:
     """Builds compound actors; holds the knowledge base and each country's demonym."""
@@ -55,6 +58,9 @@ class Compounder:
                 continue
             sector, first = agent_at(self.kb, doc, tok)
             if sector is None and fold(tok.text) not in COLLECTIVES:
+                draft = self._national(doc, tok, index)
+                if draft:
+                    found.append(draft)
                 continue
             if _is_title_of(tok, index):
                 continue
@@ -62,6 +68,27 @@ class Compounder:
             if draft:
                 found.append(draft)
         return found
+
+    def _national(self, doc: Doc, tok: Token, index: dict[int, Draft]) -> Draft | None:
+        """Plural things or people of a country acting: "Egyptian warships", "the Turkish
+        and Greek sides" (the country, no sector)."""
+        if tok.tag_ not in ("NNS", "NNPS") and fold(tok.text) not in _NATIONAL_SINGULARS:
+            return None
+        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"):
+            return None
+        owner, _, _ = _owner(tok, index)
+        if owner is None or owner.kind not in COUNTRYISH or not owner.actor.country:
+            return None
+        actor = replace(
+            self.country_agent(owner.actor.country, ""),
+            id=owner.actor.country,
+            name=self.kb.countries[owner.actor.country].name
+            if owner.actor.country in self.kb.countries
+            else owner.actor.country,
+            sector=None,
+            kind="country",
+        )
+        return Draft(owner.start, tok.i + 1, actor, "a country's own", "agent", head=tok.i)
 
     def _compose(
         self,

@@ -34,6 +34,30 @@ _NOMINAL_TARGET_PREPS = frozenset(
 )
 _RECIPIENT_PREPS = frozenset(["to", "for"])
 _RELATIVE = frozenset(["who", "which", "that", "whom"])
+# Heads that count people: their "of" phrase names who acts.
+_QUANTITIES = frozenset(
+    [
+        "thousands",
+        "hundreds",
+        "dozens",
+        "scores",
+        "millions",
+        "group",
+        "groups",
+        "members",
+        "number",
+        "some",
+        "many",
+        "most",
+        "majority",
+        "contingent",
+        "patch",
+        "batch",
+        "delegation",
+        "team",
+        "deployment",
+    ]
+)
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
 # Types of acts that help the other side, and of acts against it (for the PLOVER view).
 _COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
@@ -330,7 +354,7 @@ class EventExtractor:
                     return self._subjects(verb.head, actors, depth + 1)
             elif verb.dep_ == "acl" and not passive:
                 heads = [verb.head]
-        args = [a for h in _expand(heads) if (a := _actor(h, actors))]
+        args = _with_modifiers(heads, actors)
         for h in [*heads, verb]:
             for prep in h.children:
                 if prep.dep_ in ("prep", "advmod") and _is_companion(prep):
@@ -625,7 +649,32 @@ def _actor(tok: Token, actors: DocActors, indirect: bool = False) -> _Arg | None
             m = actors.at(c)
             if m is not None and not m.is_place:
                 return _Arg(m, m.text, m.start, m.end, indirect)
+    if tok.lower_ in _QUANTITIES or tok.like_num:
+        # "thousands of Iraqi Kurds", "a group of Moroccan diplomats": the people counted
+        for prep in _children(tok, "prep"):
+            if prep.lower_ == "of":
+                for obj in _children(prep, "pobj"):
+                    found = _actor(obj, actors, indirect)
+                    if found:
+                        return found
     return None
+
+
+def _with_modifiers(heads: list[Token], actors: DocActors) -> list[_Arg]:
+    """Actors of heads, and of the coordinated modifiers a head carries: "French and Egyptian
+    warships" are the French warships and the Egyptian ones."""
+    args = []
+    for h in _expand(heads):
+        arg = _actor(h, actors)
+        if arg:
+            args.append(arg)
+        for mod in h.children:
+            if mod.dep_ in ("amod", "compound", "nmod"):
+                for conj in (c for c in mod.subtree if c.dep_ == "conj" and c.i < h.i):
+                    extra = _actor(conj, actors) or _actor(mod, actors)
+                    if extra and all(extra.mention is not a.mention for a in args):
+                        args.append(extra)
+    return args
 
 
 def _owner(noun: Token, actors: DocActors) -> _Arg | None:
