@@ -61,7 +61,7 @@ _QUANTITIES = frozenset(
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
 # Types of acts that help the other side, and of acts against it (for the PLOVER view).
 _COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
-_FORCEFUL = frozenset(["ASSAULT", "COERCE", "SANCTION", "MOBILIZE"])
+_FORCEFUL = frozenset(["ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"])
 # Adjectives of willingness: "Russia is willing to withdraw" is AGREE.
 _WILLING = frozenset(["willing", "ready", "prepared", "eager", "keen", "determined"])
 _SYMMETRIC_MODES = frozenset(["meet", "negotiate", "phone"])
@@ -109,6 +109,14 @@ class EventExtractor:
                 history.append((n, ev))
         return _dedupe(events)
 
+    def _must_clause(self, tok: Token) -> bool:
+        """A clause with "must" or "should" that a reporting verb governs."""
+        return (
+            tok.dep_ == "ccomp"
+            and tok.head.lemma_.lower() in self.lex.modality["reported_verbs"] | {"conclude"}
+            and any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children)
+        )
+
     def _prep_noun(self, tok: Token) -> tuple[str, str | None] | None:
         """ "on alert", "in support (of)", "on strike": a preposition's noun as a trigger."""
         if tok.dep_ != "pobj" or tok.pos_ not in ("NOUN", "PROPN"):
@@ -150,6 +158,9 @@ class EventExtractor:
         lex = self.lex
         for tok in sent:
             lemma = tok.lemma_.lower()
+            if self._must_clause(tok):
+                # "Russia said Sudan must return the helicopter": the reporter asks it.
+                yield _Trigger(tok, "REQUEST", None, "must")
             if tok.lower_ in _WILLING and any(c.dep_ == "xcomp" for c in tok.children):
                 yield _Trigger(tok, "AGREE", None, "adj")
                 continue
@@ -203,9 +214,12 @@ class EventExtractor:
             for t in triggers
             if t.type in self.lex.attitude and t.kind in ("verb", "adj", "light")
         }
+        musts = {t.token.i for t in triggers if t.kind == "must"}
         for trig in triggers:
             if _inside_attitude(_clause_of(trig), outer):
                 continue
+            if trig.kind != "must" and _clause_of(trig).i in musts:
+                continue  # what must be done is the request's content
             pairs, kind, mode = self._arguments(trig, actors)
             if not pairs:
                 continue
@@ -229,6 +243,13 @@ class EventExtractor:
     ) -> tuple[list[tuple[_Arg, _Arg | None]], str, str | None]:
         """Source-target pairs of a trigger, with its type and mode as the arguments say."""
         tok, kind, mode = trig.token, trig.type, trig.mode
+        if trig.kind == "must":
+            sources = self._subjects(tok.head, actors)
+            targets = [a for h in _expand(_children(tok, "nsubj")) if (a := _actor(h, actors))]
+            pairs = [
+                (a, b) for a in sources for b in targets if a.mention.actor.id != b.mention.actor.id
+            ]
+            return pairs, kind, mode
         if trig.kind == "prep-noun":
             sources = self._subjects(tok.head.head, actors)
             targets = self._prep_objects(tok, ("of", "against", "with"), actors)
@@ -251,6 +272,14 @@ class EventExtractor:
             sources = self._subjects(tok, actors)
             if kind == "AID":
                 targets, mode = self._recipients(tok, actors), self._aid_mode(tok, mode)
+            elif kind == "MOBILIZE":
+                # What is mobilised is one's own; whom against is in a phrase below.
+                targets = [
+                    a
+                    for p in _children(tok, "prep")
+                    for o in _children(p, "pobj")
+                    if (a := _actor(o, actors) or _below(o, actors))
+                ]
             else:
                 targets = self._objects(tok, actors, kind in _HOSTILE)
             if kind == "ACCUSE" and self._disapproves_a_proposal(tok):
@@ -259,6 +288,8 @@ class EventExtractor:
                 kind, mode = "ACCUSE", "disapprove"  # "called for sanctions against X"
             if not targets and kind in self.lex.attitude:
                 targets = self._complement_targets(tok, actors)
+        if not targets and kind == "THREATEN":
+            targets = self._condition_subjects(tok, actors)
         if kind in ("ASSAULT", "COERCE") and any(
             w in self.lex.protesters for a in sources for w in a.text.lower().split()
         ):
@@ -325,6 +356,15 @@ class EventExtractor:
     def _brings_aid(self, verb: Token) -> bool:
         words = {t.lemma_.lower() for c in verb.children if c.dep_ != "prep" for t in c.subtree}
         return bool(words & self.lex.aid_words) and verb.lemma_.lower() not in ("meet", "talk")
+
+    def _condition_subjects(self, tok: Token, actors: DocActors) -> list[_Arg]:
+        """Whom a threat is aimed at: the subject of its "if" or "unless" clause."""
+        clauses = [
+            c
+            for c in tok.subtree
+            if c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+        ]
+        return [a for c in clauses for h in _children(c, "nsubj") if (a := _actor(h, actors))]
 
     def _datives(self, verb: Token, actors: DocActors) -> list[_Arg]:
         return [a for d in _children(verb, "dative") if (a := _actor(d, actors))]
@@ -579,6 +619,8 @@ def _clause_of(trig: _Trigger) -> Token:
         return trig.token.head
     if trig.kind == "prep-noun":
         return trig.token.head.head
+    if trig.kind == "must":
+        return trig.token.head
     return trig.token
 
 
