@@ -45,6 +45,14 @@ from .kb import Entry, KnowledgeBase, fold, slug
 from .places import Gazetteer
 from .records import Actor, Mention
 
+# Sectors of organisations that belong to one country: parties, courts, media, unions.
+_DOMESTIC_ORGS = frozenset(["PTY", "JUD", "MED", "LAB", "LEG", "COP", "GOV", "MIL", "EDU", "BUS"])
+
+
+def _story(named: Counter[str | None]) -> str | None:
+    top = [c for c, _ in named.most_common(2) if c]
+    return top[0] if top else None
+
 
 @dataclass(frozen=True, slots=True)
 class DocActors:
@@ -219,11 +227,13 @@ class ActorResolver:
                     )
                 )
             elif ent.label_ == "ORG":
+                sector = self._sector_of(ent)
+                # A party, court or newspaper the base does not know is the story's own.
                 actor = Actor(
                     id=slug(ent.text),
                     name=ent.text,
-                    country=None,
-                    sector=self._sector_of(ent),
+                    country=_story(named) if sector in _DOMESTIC_ORGS else None,
+                    sector=sector,
                     kind="org",
                 )
                 drafts.append(

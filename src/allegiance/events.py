@@ -58,10 +58,14 @@ _QUANTITIES = frozenset(
         "deployment",
     ]
 )
+# Heads whose compound names the act: "a mediation effort", "a peace mission".
+_EFFORTS = frozenset(["effort", "mission", "campaign", "operation", "bid", "drive", "process"])
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
 # Types of acts that help the other side, and of acts against it (for the PLOVER view).
 _COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
 _FORCEFUL = frozenset(["ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"])
+# Sectors of people whose force against others is protest: "workers blocked the bridge".
+_CIVILIAN = frozenset(["CVL", "LAB", "EDU", "REF", "AGR"])
 # Adjectives of willingness: "Russia is willing to withdraw" is AGREE.
 _WILLING = frozenset(["willing", "ready", "prepared", "eager", "keen", "determined"])
 _SYMMETRIC_MODES = frozenset(["meet", "negotiate", "phone"])
@@ -108,6 +112,17 @@ class EventExtractor:
                 events.append(ev)
                 history.append((n, ev))
         return _dedupe(events)
+
+    def _noun_at(self, obj: Token) -> tuple[str, str | None] | None:
+        """The event a noun names, its compound first ("hunger strike", "mediation effort")."""
+        for mod in obj.children:
+            if mod.dep_ == "compound":
+                pair = self.lex.nouns.get(f"{mod.lower_} {obj.lower_}")
+                if pair:
+                    return pair
+                if mod.lower_ in self.lex.nouns and obj.lemma_.lower() in _EFFORTS:
+                    return self.lex.nouns[mod.lower_]
+        return self.lex.nouns.get(obj.lower_) or self.lex.nouns.get(obj.lemma_.lower())
 
     def _must_clause(self, tok: Token) -> bool:
         """A clause with "must" or "should" that a reporting verb governs."""
@@ -199,7 +214,7 @@ class EventExtractor:
                     yield _Trigger(tok, *lex.verbs[lemma], "verb")
             if lemma in lex.light or lemma in lex.receive:
                 for obj in _children(tok, "dobj", "nsubjpass"):
-                    noun = lex.nouns.get(obj.lower_) or lex.nouns.get(obj.lemma_.lower())
+                    noun = self._noun_at(obj)
                     if noun:
                         kind = "receive" if lemma in lex.receive and obj.dep_ == "dobj" else "light"
                         yield _Trigger(obj, noun[0], noun[1], kind)
@@ -265,6 +280,15 @@ class EventExtractor:
             )
             if not targets and kind in self.lex.attitude:
                 targets = self._complement_targets(tok, actors)
+            if not targets:
+                # "mounted its invasion of South Lebanon": the place the act is aimed at
+                targets = [
+                    a
+                    for p in _children(tok, "prep")
+                    if p.lower_ in ("of", "on", "into")
+                    for o in _children(p, "pobj")
+                    if (a := _place_below(o, actors))
+                ]
         elif trig.kind == "adj":
             sources = self._subjects(tok.head, actors)
             targets = self._complement_targets(tok, actors)
@@ -291,9 +315,14 @@ class EventExtractor:
         if not targets and kind == "THREATEN":
             targets = self._condition_subjects(tok, actors)
         if kind in ("ASSAULT", "COERCE") and any(
-            w in self.lex.protesters for a in sources for w in a.text.lower().split()
+            a.mention.actor.sector in _CIVILIAN
+            or any(w in self.lex.protesters for w in a.text.lower().split())
+            for a in sources
         ):
-            kind, mode = "PROTEST", "riot"  # protesters who burn a flag riot
+            # protesters who burn a flag riot; workers who block a bridge protest
+            kind, mode = "PROTEST", "riot" if kind == "ASSAULT" else "obstruct"
+        if kind == "AGREE" and trig.kind in ("verb", "adj") and self._vows_force(tok):
+            kind = "THREATEN"  # "vowed to retaliate", "swore to fight"
         if kind in ("MOBILIZE", "CONSULT") and trig.kind == "verb" and self._brings_aid(tok):
             kind, mode = "AID", "peacekeeping"  # peacekeepers arriving, medicine flown in
         if not targets and len(sources) > 1 and kind in _RECIPROCAL:
@@ -356,6 +385,13 @@ class EventExtractor:
     def _brings_aid(self, verb: Token) -> bool:
         words = {t.lemma_.lower() for c in verb.children if c.dep_ != "prep" for t in c.subtree}
         return bool(words & self.lex.aid_words) and verb.lemma_.lower() not in ("meet", "talk")
+
+    def _vows_force(self, tok: Token) -> bool:
+        for comp in _children(tok, "xcomp", "ccomp"):
+            hit = self._object_type(comp) or self.lex.verbs.get(comp.lemma_.lower(), ("",))[0]
+            if hit in _FORCEFUL:
+                return True
+        return False
 
     def _condition_subjects(self, tok: Token, actors: DocActors) -> list[_Arg]:
         """Whom a threat is aimed at: the subject of its "if" or "unless" clause."""
