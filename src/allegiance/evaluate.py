@@ -158,13 +158,16 @@ def eval_events(path: Path, pipeline: Pipeline, sectors: bool = False) -> Report
         )
         got: set[tuple[str, str | None, str | None]] = set()
         if not isinstance(result, Rejected):
+            # Scored under PLOVER's conventions (events.plover_view); the converse of a
+            # visit, which PLOVER does not code, is left out.
             got = {
                 (
-                    e.type,
+                    e.plover or e.type,
                     _code(e.source.to_dict(), sectors),
                     _code(e.target.to_dict(), sectors) if e.target else None,
                 )
                 for e in result.events
+                if e.plover is not None
             }
         for t in gold & got:
             tp[t[0]] += 1

@@ -247,7 +247,10 @@ class EventExtractor:
                 yield self._event(trig, mode, source, target, modality, when, place, sent)
                 if target is not None and self._reverse(trig, mode):
                     back_mode = {"visit": "host", "host": "visit"}.get(mode or "", mode)
-                    yield self._event(trig, back_mode, target, source, modality, when, place, sent)
+                    back = self._event(trig, back_mode, target, source, modality, when, place, sent)
+                    # PLOVER codes a visit or a meeting once, from the visitor or the first
+                    # named; the converse is allegiance's, for the graph, and has no PLOVER type.
+                    yield dataclasses.replace(back, plover=None)
 
     def _reverse(self, trig: _Trigger, mode: str | None) -> bool:
         """Visits imply a host (and hosts a visit); meetings and talks run both ways."""

@@ -167,7 +167,9 @@ class Event:
     sentence_start: int
     sentence_end: int
     trigger: Span
-    plover: str = ""  # the type under PLOVER's coding conventions (see events.plover_view)
+    # The type under PLOVER's coding conventions (events.plover_view); None for the converse
+    # of a visit or meeting, which PLOVER does not code.
+    plover: str | None = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,7 +190,7 @@ class Event:
             "sentence_start": self.sentence_start,
             "sentence_end": self.sentence_end,
             "trigger": asdict(self.trigger),
-            "plover": self.plover or self.type,
+            "plover": self.type if self.plover == "" else self.plover,
         }
 
 
