@@ -184,6 +184,10 @@ class EventExtractor:
                 hit = self._prep_noun(tok)
                 if hit:
                     yield _Trigger(tok, *hit, "prep-noun")
+                elif tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+                    noun = self._noun_at(tok)
+                    if noun and tok.head.lemma_.lower() not in lex.light | lex.receive:
+                        yield _Trigger(tok, *noun, "nominal")
                 continue
             if (
                 lemma == "agree"
@@ -261,6 +265,23 @@ class EventExtractor:
     ) -> tuple[list[tuple[_Arg, _Arg | None]], str, str | None]:
         """Source-target pairs of a trigger, with its type and mode as the arguments say."""
         tok, kind, mode = trig.token, trig.type, trig.mode
+        if trig.kind == "nominal":
+            # "Palestinian riots against Israeli policies": both sides must be named.
+            owner = _owner(tok, actors)
+            targets = [
+                a
+                for p in _children(tok, "prep")
+                if p.lower_ in _NOMINAL_TARGET_PREPS
+                for o in _children(p, "pobj")
+                if (a := _actor(o, actors) or _below(o, actors))
+            ]
+            if owner is None or not targets:
+                return [], kind, mode
+            return (
+                [(owner, t) for t in targets if t.mention.actor.id != owner.mention.actor.id],
+                kind,
+                mode,
+            )
         if trig.kind == "must":
             sources = self._subjects(tok.head, actors)
             targets = [a for h in _expand(_children(tok, "nsubj")) if (a := _actor(h, actors))]
@@ -317,6 +338,10 @@ class EventExtractor:
                 targets = self._complement_targets(tok, actors)
         if not targets and kind == "THREATEN":
             targets = self._condition_subjects(tok, actors)
+        if not sources and kind == "ASSAULT" and trig.kind == "verb":
+            # "a roadside bombing near Samarra killed a U.S. soldier": unclaimed violence is
+            # coded to where it happened, as PLOVER's coders do.
+            sources = [a for s in _children(tok, "nsubj") for a in _verb_places(s, actors)]
         if kind in ("ASSAULT", "COERCE") and any(
             a.mention.actor.sector in _CIVILIAN
             or any(w in self.lex.protesters for w in a.text.lower().split())
@@ -451,7 +476,9 @@ class EventExtractor:
                 heads = [verb.head]
         else:
             heads = _children(verb, "dobj", "dative", "attr")
-        args = [a for h in _expand(heads) if (a := _actor(h, actors) or _owner(h, actors))]
+        args = _with_modifiers(heads, actors) or [
+            a for h in _expand(heads) if (a := _owner(h, actors))
+        ]
         return args or self._prep_objects(
             verb, _HOSTILE_PREPS if hostile else _TARGET_PREPS, actors
         )
@@ -660,6 +687,8 @@ def _clause_of(trig: _Trigger) -> Token:
         return trig.token.head.head
     if trig.kind == "must":
         return trig.token.head
+    if trig.kind == "nominal":
+        return _clause_verb(trig.token)
     return trig.token
 
 
