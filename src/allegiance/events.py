@@ -148,7 +148,10 @@ class EventExtractor:
         table = self.lex.objects.get(verb.lemma_.lower())
         if not table:
             return None
-        for obj in _children(verb, "dobj", "nsubjpass"):
+        objects = _children(verb, "dobj", "nsubjpass") + [
+            o for p in _children(verb, "prep") if p.lower_ == "as" for o in _children(p, "pobj")
+        ]  # "held civilians as human shields"
+        for obj in objects:
             found = table.get(obj.lower_) or table.get(obj.lemma_.lower())
             if found:
                 return found
@@ -351,8 +354,23 @@ class EventExtractor:
             kind, mode = "PROTEST", "riot" if kind == "ASSAULT" else "obstruct"
         if kind == "AGREE" and trig.kind in ("verb", "adj") and self._vows_force(tok):
             kind = "THREATEN"  # "vowed to retaliate", "swore to fight"
-        if kind in ("MOBILIZE", "CONSULT") and trig.kind == "verb" and self._brings_aid(tok):
+        if (
+            kind in ("MOBILIZE", "CONSULT")
+            and trig.kind in ("verb", "light", "nominal")
+            and (self._brings_aid(tok))
+        ):
             kind, mode = "AID", "peacekeeping"  # peacekeepers arriving, medicine flown in
+        if trig.kind == "verb":
+            kind = self._purpose_type(tok) or kind
+        if (
+            kind == "PROTEST"
+            and tok.lemma_.lower() == "protest"
+            and any(
+                a.mention.actor.kind in ("country", "igo") or a.mention.actor.sector == "GOV"
+                for a in sources
+            )
+        ):
+            kind, mode = "ACCUSE", "disapprove"  # a government's protest is a complaint
         if not targets and len(sources) > 1 and kind in _RECIPROCAL:
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
@@ -411,8 +429,24 @@ class EventExtractor:
         )
 
     def _brings_aid(self, verb: Token) -> bool:
-        words = {t.lemma_.lower() for c in verb.children if c.dep_ != "prep" for t in c.subtree}
+        words = {
+            t.lemma_.lower()
+            for c in verb.children
+            if c.dep_ not in ("ccomp", "advcl", "relcl")
+            for t in c.subtree
+        }
         return bool(words & self.lex.aid_words) and verb.lemma_.lower() not in ("meet", "talk")
+
+    def _purpose_type(self, verb: Token) -> str | None:
+        """People sent to do something do that: "sent experts to investigate" is ACCUSE."""
+        if verb.lemma_.lower() not in ("send", "dispatch", "deploy"):
+            return None
+        for comp in _children(verb, "xcomp", "advcl"):
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in comp.children):
+                hit = self.lex.verbs.get(comp.lemma_.lower())
+                if hit and hit[0] in ("ACCUSE", "ASSAULT", "COERCE", "CONSULT"):
+                    return hit[0]
+        return None
 
     def _vows_force(self, tok: Token) -> bool:
         for comp in _children(tok, "xcomp", "ccomp"):
