@@ -1,0 +1,44 @@
+"""How long `classify` takes for 1,000 dyads on one core (a benchmark, not a test).
+
+    taskset -c 0 .venv/bin/python benchmarks/classify_speed.py [DYADS.jsonl] [--limit 1000]
+
+Reads dyads from a PLOVER-style JSONL set (default: the zsp_plv set under ../shared), loads
+the model once (not timed), then times classification alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from allegiance.classify import Dyad, DyadClassifier
+from allegiance.pipeline import Pipeline
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default="../shared/eval/events/zsp_plv.train.jsonl")
+    parser.add_argument("--limit", type=int, default=1000)
+    args = parser.parse_args()
+    dyads = []
+    with Path(args.path).open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            for n, ev in enumerate(rec["events"]):
+                src, tgt = ev.get("source"), ev.get("target")
+                if src and tgt and src.get("start") is not None and tgt.get("start") is not None:
+                    dyads.append(Dyad(f"{rec['id']}#{n}", rec["text"],
+                                      (src["start"], src["end"]), (tgt["start"], tgt["end"])))
+    dyads = dyads[: args.limit]
+    pipe = Pipeline()
+    classifier = DyadClassifier(pipe.nlp, pipe.extractor)
+    start = time.perf_counter()
+    found = list(classifier.classify_many(dyads))
+    took = time.perf_counter() - start
+    print(f"{len(found)} dyads in {took:.2f} s ({len(found) / took:,.0f} dyads/s)")
+
+
+if __name__ == "__main__":
+    main()

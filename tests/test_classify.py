@@ -1,0 +1,77 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from allegiance.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def _dyad(rid, text, source, target):
+    s, t = text.index(source), text.index(target)
+    return {
+        "id": rid,
+        "text": text,
+        "source": {"start": s, "end": s + len(source)},
+        "target": {"start": t, "end": t + len(target)},
+    }
+
+
+DYADS = [
+    _dyad(
+        "a",
+        "The ministry condemned the neighbouring government on Monday.",
+        "The ministry",
+        "the neighbouring government",
+    ),
+    _dyad(
+        "b", "The rebels released two aid workers from captivity.", "The rebels", "two aid workers"
+    ),
+    _dyad("c", "The army withdrew its troops from the border town.", "The army", "the border town"),
+    _dyad("d", "The weather was mild in the capital.", "The weather", "the capital"),
+]
+
+
+def test_classify_cli_types_given_dyads(tmp_path, pipeline):
+    path = tmp_path / "dyads.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in DYADS) + "\n")
+    result = CliRunner().invoke(main, ["classify", str(path)])
+    assert result.exit_code == 0, result.output
+    out = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert out["a"]["type"] == "ACCUSE"
+    assert out["b"]["type"] == "CONCEDE"
+    assert out["c"]["type"] == "RETREAT"
+    assert out["d"]["type"] is None
+    assert set(out["a"]) == {"id", "type", "mode", "confidence"}
+
+
+def test_classify_labels_fold_a_missing_type(tmp_path, pipeline):
+    path = tmp_path / "dyads.jsonl"
+    path.write_text(json.dumps(DYADS[2]) + "\n")
+    result = CliRunner().invoke(main, ["classify", str(path), "--labels", "CONCEDE,ACCUSE,ASSAULT"])
+    assert json.loads(result.stdout)["type"] == "CONCEDE"
+
+
+def test_classify_reports_bad_records_and_goes_on(tmp_path, pipeline):
+    path = tmp_path / "dyads.jsonl"
+    path.write_text(json.dumps(DYADS[0]) + "\n{broken\n" + json.dumps({"id": "x"}) + "\n")
+    result = CliRunner().invoke(main, ["classify", str(path)])
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert rows[0]["type"] == "ACCUSE"
+    assert sum(1 for r in rows if "error" in r) == 2
+    assert result.exit_code == 1
+
+
+def test_dates_cli(tmp_path, pipeline):
+    text = "The envoy will arrive on Sunday, officials said."
+    start = text.index("Sunday")
+    path = tmp_path / "dates.jsonl"
+    path.write_text(
+        json.dumps(
+            {"id": "1", "text": text, "start": start, "end": start + 6, "published": "2020-06-13"}
+        )
+        + "\n"
+    )
+    result = CliRunner().invoke(main, ["dates", str(path)])
+    assert json.loads(result.stdout) == {"id": "1", "value": "2020-06-14"}

@@ -1,0 +1,143 @@
+"""Event patterns on sentences the team wrote: one test per construction the extractor reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from allegiance.events import plover_view
+from allegiance.records import RawDoc, Rejected
+
+PUB = date(2020, 6, 13)  # a Saturday
+
+
+def events(pipeline, text: str, published: date | None = PUB) -> list[dict]:
+    result = pipeline.run(RawDoc(None, "t", "Headline\n\n" + text, published=published))
+    assert not isinstance(result, Rejected), result
+    return [e.to_dict() for e in result.events]
+
+
+def has(found: list[dict], kind: str, source: str, target: str | None, **fields) -> bool:
+    for e in found:
+        tgt = e["target"]["country"] if e["target"] else None
+        tgt_code = e["target"]["code"] if e["target"] else None
+        if (
+            e["type"] == kind
+            and source in (e["source"]["country"], e["source"]["code"])
+            and target in (tgt, tgt_code)
+            and all(e.get(k) == v for k, v in fields.items())
+        ):
+            return True
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "source", "target"),
+    [
+        ("Egypt condemned Turkey on Monday.", "ACCUSE", "EGY", "TUR"),  # subject-verb-object
+        ("Haftar is backed by the United Arab Emirates.", "SUPPORT", "ARE", "LBY"),  # passive
+        ("Russia, along with Egypt, has backed Khalifa Haftar.", "SUPPORT", "EGY", "LBY"),
+        (
+            "Turkey, together with Qatar, backs the Government of National Accord.",
+            "SUPPORT",
+            "QAT",
+            "LBY",
+        ),
+        ("Haftar has enjoyed the support of the Wagner Group.", "SUPPORT", "RUS", "LBY"),
+        (
+            "Ankara sent drones to Tripoli in support of the Government of National Accord.",
+            "AID",
+            "TUR",
+            "LBY",
+        ),
+        ("Turkey dismissed an Egyptian proposal for a ceasefire.", "REJECT", "TUR", "EGY"),
+        ("Iran held talks with Iraq in Baghdad on Sunday.", "CONSULT", "IRN", "IRQ"),
+        ("Saudi Arabia launched an attack on Yemen's Houthis.", "ASSAULT", "SAU", "YEMREB"),
+        ("The European Union imposed sanctions on Belarus.", "COERCE", "IGOEUREEC", "BLR"),
+        ("Kenya urged Somalia to release the prisoners.", "REQUEST", "KEN", "SOM"),
+        ("Ethiopia refused to meet Eritrea.", "REJECT", "ETH", "ERI"),
+        ("Jordan and Israel agreed to share water.", "AGREE", "JOR", "ISR"),
+        ("Jordan and Israel agreed to share water.", "AGREE", "ISR", "JOR"),  # reciprocal
+        ("Serbia said Kosovo must withdraw its police.", "REQUEST", "SRB", "XKX"),
+        (
+            "Iran threatened to close the strait if the United States attacked.",
+            "THREATEN",
+            "IRN",
+            "USA",
+        ),
+    ],
+)
+def test_event_constructions(pipeline, text, kind, source, target):
+    found = events(pipeline, text)
+    assert has(found, kind, source, target), [
+        (e["type"], e["source"]["code"], e["target"] and e["target"]["code"]) for e in found
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Turkey attacked Syria on Friday.", "asserted"),
+        ("Turkey did not attack Syria.", "negated"),
+        ("Turkey will attack Syria next week.", "planned"),
+        ("Turkey reportedly attacked Syria.", "reported"),
+        ("Turkey allegedly attacked Syria.", "alleged"),
+        ("Turkey could attack Syria.", "hypothetical"),
+        ("Officials said Turkey attacked Syria.", "reported"),
+    ],
+)
+def test_event_modality(pipeline, text, modality):
+    found = [e for e in events(pipeline, text) if e["type"] == "ASSAULT"]
+    assert found and found[0]["modality"] == modality
+
+
+@pytest.mark.slow
+def test_reported_speech_codes_the_reported_event(pipeline):
+    found = events(pipeline, "Syria said Israel attacked Damascus airport.")
+    assert has(found, "ASSAULT", "ISR", "SYR", modality="reported")
+
+
+@pytest.mark.slow
+def test_event_date_and_place(pipeline):
+    found = events(pipeline, "Iran will host Iraq in Tehran on Sunday.")
+    e = next(e for e in found if e["type"] == "CONSULT" and e["source"]["code"] == "IRN")
+    assert (e["date"], e["date_precision"], e["modality"]) == ("2020-06-14", "day", "planned")
+    undated = events(pipeline, "Iran condemned Iraq.")[0]
+    assert (undated["date"], undated["date_precision"]) == ("2020-06-13", "published")
+
+
+@pytest.mark.slow
+def test_every_event_maps_to_cameo_and_quad_class(pipeline):
+    found = events(
+        pipeline,
+        "Egypt condemned Turkey. Russia attacked Ukraine. Qatar sent aid to Gaza. Iran met Iraq.",
+    )
+    assert {e["type"] for e in found} >= {"ACCUSE", "ASSAULT", "AID", "CONSULT"}
+    for e in found:
+        assert e["cameo"][:2].isdigit() and e["quad_class"] in (1, 2, 3, 4)
+        assert -10 <= e["goldstein"] <= 10
+
+
+@pytest.mark.parametrize(
+    ("kind", "modality", "plover"),
+    [
+        ("CONSULT", "planned", "AGREE"),
+        ("ASSAULT", "planned", "THREATEN"),
+        ("AID", "negated", "REJECT"),
+        ("ACCUSE", "asserted", "ACCUSE"),
+        ("CONSULT", "asserted", "CONSULT"),
+    ],
+)
+def test_plover_view_folds_intent(kind, modality, plover):
+    assert plover_view(kind, modality) == plover
+
+
+def test_lexicon_covers_all_sixteen_types():
+    from allegiance.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    used = {t for t, _ in lex.verbs.values()} | {t for t, _ in lex.nouns.values()}
+    assert used == set(lex.types) and len(lex.types) == 16
