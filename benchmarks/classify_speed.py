@@ -29,8 +29,14 @@ def main() -> None:
             for n, ev in enumerate(rec["events"]):
                 src, tgt = ev.get("source"), ev.get("target")
                 if src and tgt and src.get("start") is not None and tgt.get("start") is not None:
-                    dyads.append(Dyad(f"{rec['id']}#{n}", rec["text"],
-                                      (src["start"], src["end"]), (tgt["start"], tgt["end"])))
+                    dyads.append(
+                        Dyad(
+                            f"{rec['id']}#{n}",
+                            rec["text"],
+                            (src["start"], src["end"]),
+                            (tgt["start"], tgt["end"]),
+                        )
+                    )
     dyads = dyads[: args.limit]
     pipe = Pipeline()
     classifier = DyadClassifier(pipe.nlp, pipe.extractor)
