@@ -203,22 +203,30 @@ class EventExtractor:
                 # "agreed to the plan" approves a policy: SUPPORT; "agreed to go" is AGREE.
                 yield _Trigger(tok, "SUPPORT", "endorse", "verb")
                 continue
-            for child in tok.children:
-                key = (lemma, child.lower_)
-                if child.dep_ in ("prt", "prep") and key in lex.phrasal:
-                    yield _Trigger(tok, *lex.phrasal[key], "verb")
-                    break
-            else:
-                # A light verb with an event noun ("held talks") is the noun's event only.
-                light_noun = lemma in lex.light and any(
-                    o.lower_ in lex.nouns or o.lemma_.lower() in lex.nouns
-                    for o in _children(tok, "dobj", "nsubjpass")
-                )
-                by_object = self._object_type(tok)
-                if by_object:
-                    yield _Trigger(tok, by_object, None, "verb")
-                elif lemma in lex.verbs and not light_noun:
-                    yield _Trigger(tok, *lex.verbs[lemma], "verb")
+            # A light verb with an event noun ("held talks", "stepped up attacks") is the
+            # noun's event only, unless the noun changes the verb's type ("ended the strike").
+            by_object = self._object_type(tok)
+            light_noun = lemma in lex.light and any(
+                self._noun_at(o) for o in _children(tok, "dobj", "nsubjpass")
+            )
+            phrasal = next(
+                (
+                    lex.phrasal[(lemma, c.lower_)]
+                    for c in tok.children
+                    if c.dep_ in ("prt", "prep") and (lemma, c.lower_) in lex.phrasal
+                ),
+                None,
+            )
+            if by_object:
+                yield _Trigger(tok, by_object, None, "verb")
+            elif light_noun:
+                pass
+            elif phrasal:
+                yield _Trigger(tok, *phrasal, "verb")
+            elif lemma in lex.verbs:
+                yield _Trigger(tok, *lex.verbs[lemma], "verb")
+            if by_object:
+                continue
             if lemma in lex.light or lemma in lex.receive:
                 for obj in _children(tok, "dobj", "nsubjpass"):
                     noun = self._noun_at(obj)
@@ -429,11 +437,14 @@ class EventExtractor:
         )
 
     def _brings_aid(self, verb: Token) -> bool:
+        clause = verb if verb.pos_ in ("VERB", "AUX") else _clause_verb(verb)
         words = {
-            t.lemma_.lower()
-            for c in verb.children
+            w
+            for head in {verb, clause}
+            for c in head.children
             if c.dep_ not in ("ccomp", "advcl", "relcl")
             for t in c.subtree
+            for w in (t.lower_, t.lemma_.lower())
         }
         return bool(words & self.lex.aid_words) and verb.lemma_.lower() not in ("meet", "talk")
 
@@ -574,7 +585,13 @@ class EventExtractor:
                 if c.dep_ == "aux" and c.lower_ in m["planned_aux"]:
                     cues.add("planned")
                 if c.dep_ == "aux" and c.lower_ in m["hypothetical_aux"]:
-                    cues.add("hypothetical")
+                    reported_future = (
+                        c.lower_ == "would"
+                        and node.dep_ == "ccomp"
+                        and node.head.lemma_.lower() in m["reported_verbs"]
+                    )
+                    # "said it would boycott": the future seen from a report, not a condition
+                    cues.add("planned" if reported_future else "hypothetical")
                 if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
                     cues.add("hypothetical")
                 if c.lower_ in m["reported_adverbs"]:
