@@ -59,7 +59,9 @@ _QUANTITIES = frozenset(
     ]
 )
 # Heads whose compound names the act: "a mediation effort", "a peace mission".
-_EFFORTS = frozenset(["effort", "mission", "campaign", "operation", "bid", "drive", "process"])
+_EFFORTS = frozenset(
+    ["effort", "efforts", "mission", "campaign", "operation", "bid", "drive", "process"]
+)
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
 # Types of acts that help the other side, and of acts against it (for the PLOVER view).
 _COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
@@ -114,7 +116,13 @@ class EventExtractor:
         return _dedupe(events)
 
     def _noun_at(self, obj: Token) -> tuple[str, str | None] | None:
-        """The event a noun names, its compound first ("hunger strike", "mediation effort")."""
+        """The event a noun names, its compound first ("hunger strike", "mediation effort",
+        "a state of emergency")."""
+        for prep in _children(obj, "prep"):
+            for pobj in _children(prep, "pobj"):
+                phrase = self.lex.nouns.get(f"{obj.lower_} {prep.lower_} {pobj.lower_}")
+                if phrase:
+                    return phrase
         for mod in obj.children:
             if mod.dep_ == "compound":
                 pair = self.lex.nouns.get(f"{mod.lower_} {obj.lower_}")
@@ -153,6 +161,10 @@ class EventExtractor:
         ]  # "held civilians as human shields"
         for obj in objects:
             found = table.get(obj.lower_) or table.get(obj.lemma_.lower())
+            # "ended mediation efforts": the compound names the thing
+            for mod in obj.children:
+                if not found and mod.dep_ == "compound" and obj.lemma_.lower() in _EFFORTS:
+                    found = table.get(mod.lower_)
             if found:
                 return found
         return None
@@ -213,10 +225,16 @@ class EventExtractor:
                 (
                     lex.phrasal[(lemma, c.lower_)]
                     for c in tok.children
-                    if c.dep_ in ("prt", "prep") and (lemma, c.lower_) in lex.phrasal
+                    if (lemma, c.lower_) in lex.phrasal and _particle(tok, c)
                 ),
                 None,
             )
+            if (
+                lemma == "call"
+                and phrasal == lex.phrasal.get(("call", "on"))
+                and not (_children(tok, "xcomp", "ccomp"))
+            ):
+                phrasal = ("CONSULT", "visit")  # "called on the president": a visit
             if by_object:
                 yield _Trigger(tok, by_object, None, "verb")
             elif light_noun:
@@ -728,6 +746,15 @@ def plover_view(kind: str, modality: str) -> str:
     if modality == "planned" and kind in _FORCEFUL:
         return "THREATEN"
     return kind
+
+
+def _particle(verb: Token, word: Token) -> bool:
+    """A verb's particle or its own preposition: "called on X", not "called Y on Monday"."""
+    if word.dep_ == "prt":
+        return True
+    if word.dep_ != "prep" or word.i != verb.i + 1:
+        return False
+    return not any(o.ent_type_ in ("DATE", "TIME") for o in _children(word, "pobj"))
 
 
 def _clause_of(trig: _Trigger) -> Token:
