@@ -58,6 +58,22 @@ _QUANTITIES = frozenset(
         "deployment",
     ]
 )
+# Words that make an attack verbal: "a scathing attack on the government".
+_VERBAL = frozenset(
+    [
+        "scathing",
+        "blistering",
+        "stinging",
+        "verbal",
+        "extraordinary",
+        "bitter",
+        "personal",
+        "withering",
+        "furious",
+        "vitriolic",
+        "strongly-worded",
+    ]
+)
 # Heads whose compound names the act: "a mediation effort", "a peace mission".
 _EFFORTS = frozenset(
     ["effort", "efforts", "mission", "campaign", "operation", "bid", "drive", "process"]
@@ -124,7 +140,7 @@ class EventExtractor:
                 if phrase:
                     return phrase
         for mod in obj.children:
-            if mod.dep_ == "compound":
+            if mod.dep_ in ("compound", "amod"):
                 pair = self.lex.nouns.get(f"{mod.lower_} {obj.lower_}")
                 if pair:
                     return pair
@@ -138,6 +154,18 @@ class EventExtractor:
             tok.dep_ == "ccomp"
             and tok.head.lemma_.lower() in self.lex.modality["reported_verbs"] | {"conclude"}
             and any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children)
+        )
+
+    def _blame_clause(self, tok: Token) -> bool:
+        """ "the government said the Taliban were responsible": a reported blame."""
+        return (
+            tok.dep_ == "ccomp"
+            and tok.lemma_ == "be"
+            and tok.head.lemma_.lower() in self.lex.modality["reported_verbs"]
+            and any(
+                c.dep_ == "acomp" and c.lower_ in ("responsible", "guilty", "behind")
+                for c in tok.children
+            )
         )
 
     def _prep_noun(self, tok: Token) -> tuple[str, str | None] | None:
@@ -191,6 +219,8 @@ class EventExtractor:
             if self._must_clause(tok):
                 # "Russia said Sudan must return the helicopter": the reporter asks it.
                 yield _Trigger(tok, "REQUEST", None, "must")
+            if self._blame_clause(tok):
+                yield _Trigger(tok, "ACCUSE", "allege", "must")
             if tok.lower_ in _WILLING and any(c.dep_ == "xcomp" for c in tok.children):
                 yield _Trigger(tok, "AGREE", None, "adj")
                 continue
@@ -326,6 +356,8 @@ class EventExtractor:
             targets = self._subjects(tok.head, actors)
         elif trig.kind == "light":
             sources = self._subjects(tok.head, actors)
+            if kind == "ASSAULT" and any(c.lower_ in _VERBAL for c in tok.children):
+                kind, mode = "ACCUSE", "disapprove"  # "a scathing attack on the minister"
             targets = (
                 self._prep_objects(tok, _NOMINAL_TARGET_PREPS, actors)
                 or self._prep_objects(tok.head, _NOMINAL_TARGET_PREPS, actors)
@@ -361,6 +393,10 @@ class EventExtractor:
                 targets = self._objects(tok, actors, kind in _HOSTILE)
             if kind == "ACCUSE" and self._disapproves_a_proposal(tok):
                 kind = "REJECT"  # "slammed the peace plan" rejects it
+            if tok.lemma_.lower() == "find" and any(
+                c.lower_ in ("guilty", "liable", "responsible") for c in tok.subtree
+            ):
+                kind, mode = "ACCUSE", "convict"  # "a court found X guilty"
             if kind in ("REQUEST", "CONSULT") and self._asks_punishment(tok):
                 kind, mode = "ACCUSE", "disapprove"  # "called for sanctions against X"
             if not targets and kind in self.lex.attitude:
