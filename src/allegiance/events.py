@@ -58,6 +58,33 @@ _QUANTITIES = frozenset(
         "deployment",
     ]
 )
+# What one agrees to that is a text to approve (SUPPORT), not an act to do (AGREE).
+_DOCUMENTS = frozenset(
+    [
+        "plan",
+        "approach",
+        "deal",
+        "agreement",
+        "proposal",
+        "resolution",
+        "framework",
+        "text",
+        "terms",
+        "budget",
+        "draft",
+        "roadmap",
+        "formula",
+        "accord",
+        "treaty",
+        "pact",
+        "declaration",
+        "statement",
+        "principle",
+        "principles",
+        "compromise",
+        "package",
+    ]
+)
 # Words that make an attack verbal: "a scathing attack on the government".
 _VERBAL = frozenset(
     [
@@ -242,8 +269,13 @@ class EventExtractor:
                     for p in _children(tok, "prep")
                 )
             ):
-                # "agreed to the plan" approves a policy: SUPPORT; "agreed to go" is AGREE.
-                yield _Trigger(tok, "SUPPORT", "endorse", "verb")
+                # "agreed to the plan" approves a policy: SUPPORT; "agreed to a ceasefire"
+                # and "agreed to go" are commitments: AGREE.
+                nouns = [o for p in _children(tok, "prep") for o in _children(p, "pobj")]
+                if any(o.lemma_.lower() in _DOCUMENTS for o in nouns):
+                    yield _Trigger(tok, "SUPPORT", "endorse", "verb")
+                else:
+                    yield _Trigger(tok, "AGREE", None, "verb")
                 continue
             # A light verb with an event noun ("held talks", "stepped up attacks") is the
             # noun's event only, unless the noun changes the verb's type ("ended the strike").
@@ -503,13 +535,22 @@ class EventExtractor:
         return bool(words & self.lex.aid_words) and verb.lemma_.lower() not in ("meet", "talk")
 
     def _purpose_type(self, verb: Token) -> str | None:
-        """People sent to do something do that: "sent experts to investigate" is ACCUSE."""
-        if verb.lemma_.lower() not in ("send", "dispatch", "deploy"):
+        """What a sending or a call is for: "sent experts to investigate" is ACCUSE, "called
+        the president to congratulate him" SUPPORT."""
+        lemma = verb.lemma_.lower()
+        purposes = {
+            "send": ("ACCUSE", "ASSAULT", "COERCE", "CONSULT"),
+            "dispatch": ("ACCUSE", "ASSAULT", "COERCE", "CONSULT"),
+            "deploy": ("ACCUSE", "ASSAULT", "COERCE"),
+            "call": ("SUPPORT", "ACCUSE", "REQUEST", "AGREE"),
+            "phone": ("SUPPORT", "ACCUSE", "REQUEST", "AGREE"),
+        }.get(lemma)
+        if purposes is None:
             return None
         for comp in _children(verb, "xcomp", "advcl"):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in comp.children):
                 hit = self.lex.verbs.get(comp.lemma_.lower())
-                if hit and hit[0] in ("ACCUSE", "ASSAULT", "COERCE", "CONSULT"):
+                if hit and hit[0] in purposes:
                     return hit[0]
         return None
 
@@ -654,7 +695,9 @@ class EventExtractor:
                     cues.add("alleged")
                 if c.dep_ == "parataxis" and c.lemma_ in m["reported_verbs"]:
                     cues.add("reported")
-            if node.dep_ not in ("xcomp", "ccomp", "conj", "relcl") or node.head.i == node.i:
+            if node.dep_ not in ("xcomp", "ccomp", "conj", "relcl", "advcl") or (
+                node.head.i == node.i
+            ):
                 break
             lemma = node.head.lemma_.lower()
             if node.dep_ == "xcomp" and lemma in m["planned_verbs"]:
