@@ -147,6 +147,11 @@ class ActorResolver:
         elsewhere: "Tripoli" in a story about Lebanon, "Georgia" in one about Atlanta."""
         if self.gazetteer is None:
             return False
+        others = [
+            c for c in self.gazetteer.candidates(span.text) if c.country != entry.actor.country
+        ]
+        if not others or (entry.kind == "country" and all(c.kind != "region" for c in others)):
+            return False  # most names are nobody else's: settle them without counting
         # The name's own mentions do not vote for it.
         own = sum(1 for t in span.doc if t.text == span[0].text) if entry.kind == "country" else 0
         context = Counter(named)

@@ -312,7 +312,8 @@ def clean_article(raw: RawDoc, settings: Settings) -> Article | Rejected:
             f"only {share:.0%} English function words; allegiance reads English news",
         )
     return Article(
-        id=raw.id or content_id(body),
+        id=content_id(body),
+        external_id=raw.id,
         source=raw.source,
         title=title,
         text=body,

@@ -123,12 +123,40 @@ def extract(
 
 
 @main.command()
-@input_options
+@click.argument("path", required=False)
+@click.option(
+    "--published",
+    callback=_date_option,
+    metavar="YYYY-MM-DD",
+    help="Publication date, for resolving 'on Sunday' and the like.",
+)
+@click.option("--title", help="Headline, when the text does not start with it.")
+@click.option(
+    "--actors",
+    "actors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file adding or overriding knowledge-base entries.",
+)
+@click.option("--db", help="List the actors of this store instead of reading an article.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def actors(
-    path: str, published: date | None, title: str | None, actors_file: Path | None, fmt: str
+    path: str | None,
+    published: date | None,
+    title: str | None,
+    actors_file: Path | None,
+    db: str | None,
+    fmt: str,
 ) -> None:
-    """Print each actor and place mention of an article, what it resolved to, and why."""
+    """Print each actor and place mention of an article, what it resolved to, and why.
+
+    With --db instead of PATH: the actors of a store, with their mention counts.
+    """
+    if path is None:
+        if db is None:
+            raise click.UsageError("give an article PATH, or --db for a store's actors")
+        with _open_store(db, read_only=True) as store:
+            _emit(store.actors(), fmt, ["id", "code", "name", "kind", "mentions", "articles"])
+        return
     batch, items = _inputs(path, published, title)
     items_list = list(items)
     if not batch and isinstance(items_list[0][1], Rejected):
@@ -310,6 +338,230 @@ def dates(path: str) -> None:
         click.echo(json.dumps(row))
     if bad:
         sys.exit(1)
+
+
+def _db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db",
+        envvar="ALLEGIANCE_DB",
+        default="allegiance.duckdb",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The DuckDB store (or set ALLEGIANCE_DB).",
+    )(f)
+
+
+def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--until", callback=_date_option, metavar="YYYY-MM-DD")(f)
+    f = click.option("--since", callback=_date_option, metavar="YYYY-MM-DD")(f)
+    f = click.option("--country", help="ISO3 code of either actor or the place.")(f)
+    f = click.option("--type", "kind", help="PLOVER type (the act or its PLOVER view).")(f)
+    return click.option("--actor", help="Actor id, code or part of its name.")(f)
+
+
+def _open_store(db: str, read_only: bool = False) -> Any:
+    from .store import Store, StoreError
+
+    if read_only and not Path(db).exists():
+        raise click.ClickException(f"{db}: no such store; run `allegiance ingest` first")
+    try:
+        return Store.open(db, read_only=read_only)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols: list[str]) -> None:
+    """Write rows as a table, JSON, JSON Lines or CSV on stdout."""
+    if fmt == "table":
+        click.echo(_table([{c: r.get(c) for c in cols} for r in rows], cols))
+    elif fmt == "json":
+        click.echo(json.dumps(list(rows), default=str, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        import csv
+
+        writer = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(sys.stdout, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow(row)
+    else:
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes, each loading the model once.",
+)
+@click.option(
+    "--batch-size",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Articles per transaction.",
+)
+@click.option("--quiet", is_flag=True, help="No progress line.")
+@click.option(
+    "--actors",
+    "actors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file adding or overriding knowledge-base entries.",
+)
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    workers: int,
+    batch_size: int,
+    quiet: bool,
+    actors_file: Path | None,
+) -> None:
+    """Ingest files, folders, .jsonl, RSS/Atom feeds and .gz of these into the store.
+
+    Re-running changes nothing that is already stored; a run that was stopped goes on where
+    it stopped. Bad inputs land in the rejects table with their reason.
+    """
+    from .corpus import ingest as run_ingest
+    from .corpus import progress_printer
+
+    store = _open_store(db)
+    try:
+        summary = run_ingest(
+            paths,
+            store,
+            Settings(actors_file=actors_file),
+            workers,
+            batch_size,
+            progress_printer(quiet),
+        )
+    except AllegianceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    if not quiet:
+        click.echo("", err=True)
+    click.echo(summary.line(), err=True)
+    for reason, n in sorted(summary.reasons.items()):
+        click.echo(f"  rejected, {reason}: {n}", err=True)
+
+
+EVENT_TABLE = [
+    "date",
+    "type",
+    "source_code",
+    "source_name",
+    "target_code",
+    "target_name",
+    "modality",
+    "num_articles",
+    "location_name",
+]
+
+
+@main.command()
+@_db_option
+@_filter_options
+@click.option("--limit", type=int, help="At most this many events.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+def events(
+    db: str,
+    actor: str | None,
+    kind: str | None,
+    country: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Query the stored events (newest first)."""
+    from .store import EventFilter
+
+    with _open_store(db, read_only=True) as store:
+        rows = store.events(EventFilter(actor, kind, country, since, until), limit)
+        _emit(list(rows) if fmt in ("table", "json") else rows, fmt, EVENT_TABLE)
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+def rejects(db: str, fmt: str) -> None:
+    """List the inputs that could not be used, with the stage and the reason."""
+    with _open_store(db, read_only=True) as store:
+        _emit(store.rejects(), fmt, ["input", "stage", "reason", "detail"])
+
+
+@main.command()
+@_db_option
+def stats(db: str) -> None:
+    """Counts of the store: articles, duplicates, rejects, actors, events."""
+    with _open_store(db, read_only=True) as store:
+        for key, value in store.stats().items():
+            click.echo(f"{key:>18}: {value}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+@_filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "jsonl", "gdelt"]),
+    required=True,
+    help="gdelt: tab-separated GDELT 2.0 event columns.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def export(
+    out: Path,
+    db: str,
+    actor: str | None,
+    kind: str | None,
+    country: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
+    force: bool,
+) -> None:
+    """Export the stored events to a file."""
+    from .store import EventFilter
+
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    with _open_store(db, read_only=True) as store:
+        n = store.export(out, fmt, EventFilter(actor, kind, country, since, until))
+    click.echo(f"{n} events written to {out}", err=True)
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--limit", type=int, help="First N articles only.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def bench(corpus: str, limit: int | None, workers: int) -> None:
+    """Time end-to-end ingest against bare spaCy on the same texts, pipes and processes."""
+    from .benchmark import run_bench
+
+    report = run_bench(corpus, limit, workers)
+    for key, value in report.items():
+        click.echo(f"{key:>28}: {value}")
 
 
 @main.command(name="eval")

@@ -98,17 +98,22 @@ def read_file(
 def read_jsonl(path: str, stdin: bytes | None = None) -> Iterator[tuple[str, RawDoc | Rejected]]:
     """Yield (record id, RawDoc or Rejected) for each line of a JSON Lines file, in order."""
     if path == "-":
-        lines = (stdin or b"").splitlines()
+        data = stdin or b""
     else:
         try:
-            lines = Path(path).read_bytes().splitlines()
+            data = Path(path).read_bytes()
         except OSError as exc:
             yield "", Rejected(None, path, "ingest", "unreadable", exc.strerror or str(exc))
             return
-    for n, line in enumerate(lines, start=1):
+    yield from read_jsonl_bytes(data, path)
+
+
+def read_jsonl_bytes(data: bytes, label: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Records of JSON Lines already in memory; ``label`` names them in messages."""
+    for n, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
-        yield _record(line, f"{path}:{n}", n)
+        yield _record(line, f"{label}:{n}", n)
 
 
 def _record(line: bytes, source: str, n: int) -> tuple[str, RawDoc | Rejected]:

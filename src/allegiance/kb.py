@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ _ROMAN = re.compile(r"[IVXLC]+")
 _SECTIONS = ("countries", "igos", "groups", "people", "agents")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive key of a word: ``Erdoğan`` -> ``erdogan``."""
     text = text.replace("’", "'").replace("‘", "'")
@@ -166,7 +168,9 @@ def _case_ok(entry: Entry, texts: Sequence[str]) -> bool:
 
 def _read_yaml(path: Path | Any) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: ten times faster on the knowledge base
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"cannot read knowledge file {path}: {exc}") from exc
     if not isinstance(data, dict):

@@ -112,4 +112,6 @@ def _regions() -> list[dict[str, Any]]:
     path = resources.files("allegiance") / "kb" / "regions.yaml"
     if not path.is_file():
         return []
-    return list(yaml.safe_load(path.read_text(encoding="utf-8")).get("data") or [])
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return list(data.get("data") or [])

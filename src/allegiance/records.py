@@ -50,6 +50,7 @@ class Article:
     published: date | None
     language: str
     removed: tuple[Removed, ...] = ()
+    external_id: str | None = None  # the id the input gave, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,7 @@ class ArticleResult:
     def to_dict(self, record_id: str | None = None) -> dict[str, Any]:
         art = self.article
         return {
-            "id": record_id if record_id is not None else art.id,
+            "id": record_id if record_id is not None else (art.external_id or art.id),
             "title": art.title,
             "published": art.published.isoformat() if art.published else None,
             "language": art.language,

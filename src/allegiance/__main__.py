@@ -1,0 +1,5 @@
+"""`python -m allegiance`: the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,124 @@
+"""`allegiance bench`: end-to-end ingest against bare spaCy on the same texts.
+
+Both runs use the same pipeline package with all its pipes and the same number of processes;
+the ratio of their speeds says what allegiance costs on top of the parse. Peak memory is the
+largest resident size of the whole process tree (this process and its workers), sampled from
+/proc while each run goes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .corpus import ingest, read_corpus_texts
+from .settings import Settings
+from .store import Store
+
+# How often the memory sampler looks, in seconds.
+_SAMPLE = 0.2
+
+
+class _PeakMemory:
+    """Samples the resident memory of this process and its descendants in a thread."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            self._stop.wait(_SAMPLE)
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry.name), int(fields.get("PPid", "0").strip() or 0)
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total
+
+
+def run_bench(corpus: str, limit: int | None, workers: int) -> dict[str, Any]:
+    """Time bare spaCy and end-to-end ingest over the same texts; return the figures."""
+    import spacy
+
+    records = read_corpus_texts(corpus, limit)
+    texts = [r.get("text") or "" for r in records]
+    words = sum(len(t.split()) for t in texts)
+    settings = Settings()
+
+    with _PeakMemory() as mem_spacy:
+        nlp = spacy.load(settings.model)
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=settings.batch_size, n_process=workers):
+            pass
+        t_spacy = time.perf_counter() - start
+    del nlp
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for n, r in enumerate(records):
+                fh.write(
+                    json.dumps(
+                        {
+                            "id": str(r.get("id", n)),
+                            "text": r.get("text") or "",
+                            "title": r.get("title"),
+                            "published": r.get("date"),
+                        }
+                    )
+                    + "\n"
+                )
+        with _PeakMemory() as mem_ingest:
+            store = Store.open(Path(tmp) / "bench.duckdb")
+            start = time.perf_counter()
+            summary = ingest([str(path)], store, settings, workers)
+            t_ingest = time.perf_counter() - start
+            store.close()
+
+    return {
+        "articles": len(texts),
+        "words": words,
+        "workers": workers,
+        "bare spaCy articles/s": round(len(texts) / t_spacy, 1),
+        "bare spaCy words/s": round(words / t_spacy),
+        "allegiance articles/s": round(len(texts) / t_ingest, 1),
+        "allegiance words/s": round(words / t_ingest),
+        "ratio (allegiance / spaCy)": round(t_spacy / t_ingest, 3),
+        "events": summary.events,
+        "rejects": summary.rejects,
+        "peak memory spaCy (MB)": round(mem_spacy.peak / 2**20),
+        "peak memory allegiance (MB)": round(mem_ingest.peak / 2**20),
+    }

@@ -1,0 +1,374 @@
+"""Corpus ingest: inputs of any kind -> the pipeline in worker processes -> the store.
+
+Inputs are read lazily and in a fixed order (paths as given, directories sorted), so a run
+and its restart see the same sequence; each input has a stable key (``path``, ``path:line``
+or ``path#item``). Inputs already in the store are skipped. Results come back in input order
+and are written in batches, one transaction each. Near-duplicates (the same wire story on
+several sites) are found with MinHash over word shingles and linked to their first copy,
+whose events alone are counted.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from email.utils import parsedate_to_datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from .clean import _words
+from .ingest import decode, read_jsonl_bytes
+from .records import ArticleResult, RawDoc, Rejected
+from .settings import Settings
+from .store import Store
+
+_TEXT_SUFFIXES = (".txt", ".text", ".md")
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_FEED_SUFFIXES = (".rss", ".atom", ".xml")
+# Near-duplicate detection: shingles of this many words, this many permutations, and the
+# Jaccard similarity above which two articles are the same story.
+_SHINGLE = 5
+_PERMUTATIONS = 64
+_NEAR = 0.8
+_SCHEME = "affine32"  # datasketch's hashing scheme, fixed so stored signatures stay valid
+# Inputs handed to the workers at a time: bounds memory whatever the corpus size.
+_WINDOW = 256
+
+
+@dataclass
+class Summary:
+    """What an ingest run did."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        rate = self.read / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.stored} stored, {self.duplicates} duplicates, {self.near_duplicates} "
+            f"near-duplicates, {self.rejects} rejects, {self.skipped} already in the store; "
+            f"{self.events} events; {self.read} inputs in {self.seconds:.1f}s "
+            f"({rate:.1f}/s)"
+        )
+
+
+# Inputs ------------------------------------------------------------------------------------
+def discover(paths: Iterable[str]) -> Iterator[str]:
+    """Files under the given paths, directories walked in sorted order."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield str(Path(root) / name)
+        else:
+            yield raw
+
+
+def read_inputs(
+    paths: Iterable[str], skip: Iterable[str] = ()
+) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """(input key, RawDoc or Rejected) for every article in the given files and folders,
+    leaving out the files in ``skip`` (the store itself, when it sits among the inputs)."""
+    leave = {str(Path(p).resolve()) for p in skip}
+    for path in discover(paths):
+        if str(Path(path).resolve()) not in leave:
+            yield from _read_path(path)
+
+
+def _read_path(path: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    p = Path(path)
+    if not p.exists():
+        yield path, Rejected(None, path, "ingest", "no such file", "check the path")
+        return
+    try:
+        data = p.read_bytes()
+        if path.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+            inner = path[:-3]
+        else:
+            inner = path
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield path, Rejected(None, path, "ingest", "unreadable", str(exc))
+        return
+    lower = inner.lower()
+    if lower.endswith(".jsonl"):
+        for rid, raw in read_jsonl_bytes(data, path):
+            key = f"{path}:{rid}"
+            if isinstance(raw, RawDoc):
+                raw = RawDoc(raw.id, key, raw.text, raw.is_html, raw.title, raw.published)
+            yield key, raw
+        return
+    if lower.endswith(_FEED_SUFFIXES):
+        yield from _read_feed(path, data)
+        return
+    text = decode(data, path)
+    if isinstance(text, Rejected):
+        yield path, text
+        return
+    if lower.endswith(_HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(
+        ("<!doctype html", "<html")
+    ):
+        yield path, RawDoc(None, path, text, is_html=True)
+    elif lower.endswith(_TEXT_SUFFIXES) or "." not in Path(lower).name:
+        yield path, RawDoc(None, path, text)
+    else:
+        yield (
+            path,
+            Rejected(
+                None,
+                path,
+                "ingest",
+                "unknown file type",
+                "give .txt, .html, .jsonl, .rss/.atom/.xml feeds or .gz of these",
+            ),
+        )
+
+
+def _read_feed(path: str, data: bytes) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Items of an RSS or Atom feed file, each with its text (or HTML) and date."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        yield path, Rejected(None, path, "ingest", "malformed feed", str(exc))
+        return
+    items = [e for e in root.iter() if _local(e.tag) in ("item", "entry")]
+    if not items:
+        yield path, Rejected(None, path, "ingest", "malformed feed", "no <item> or <entry>")
+        return
+    for n, item in enumerate(items, start=1):
+        fields = {_local(c.tag): c for c in item}
+        body = next(
+            (
+                fields[k]
+                for k in ("encoded", "content", "description", "summary")
+                if k in fields and (fields[k].text or "").strip()
+            ),
+            None,
+        )
+        key = f"{path}#{n}"
+        if body is None:
+            yield key, Rejected(None, key, "ingest", "empty input", "feed item has no text")
+            continue
+        title = (fields["title"].text or "").strip() if "title" in fields else None
+        published = _feed_date(fields)
+        text = body.text or ""
+        yield (
+            key,
+            RawDoc(None, key, text, is_html="<" in text, title=title or None, published=published),
+        )
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _feed_date(fields: dict[str, ET.Element]) -> date | None:
+    for key in ("pubDate", "published", "updated", "date"):
+        if key in fields and fields[key].text:
+            value = fields[key].text.strip()
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                try:
+                    return parsedate_to_datetime(value).date()
+                except (TypeError, ValueError):
+                    continue
+    return None
+
+
+# Near-duplicates ------------------------------------------------------------------------------
+def minhash(text: str) -> bytes:
+    """A MinHash signature of an article's word shingles, as bytes."""
+    words = [w.casefold() for w in _words(text)]
+    mh = MinHash(num_perm=_PERMUTATIONS, seed=1, scheme=_SCHEME)
+    for i in range(max(1, len(words) - _SHINGLE + 1)):
+        mh.update(" ".join(words[i : i + _SHINGLE]).encode("utf-8"))
+    import numpy as np
+
+    return bytes(np.asarray(mh.hashvalues, dtype=np.uint64).tobytes())
+
+
+def _lean(signature: bytes) -> LeanMinHash:
+    import numpy as np
+
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(signature, dtype=np.uint64), scheme=_SCHEME)
+
+
+class NearDuplicates:
+    """MinHash LSH over the first copies stored so far."""
+
+    def __init__(self, store: Store) -> None:
+        self.lsh = MinHashLSH(threshold=_NEAR, num_perm=_PERMUTATIONS)
+        for article_id, signature in store.minhashes():
+            self.lsh.insert(article_id, _lean(signature))
+
+    def check(self, article_id: str, signature: bytes) -> str | None:
+        """The first copy this article repeats, or None (then it becomes a first copy)."""
+        mh = _lean(signature)
+        hits = sorted(h for h in self.lsh.query(mh) if h != article_id)
+        if hits:
+            return hits[0]
+        if article_id not in self.lsh:
+            self.lsh.insert(article_id, mh)
+        return None
+
+
+# Workers ----------------------------------------------------------------------------------
+_WORKER: dict[str, Any] = {}  # per worker process: the pipeline its initializer loaded
+
+
+def _init_worker(settings: Settings) -> None:
+    from .pipeline import Pipeline
+
+    _WORKER["pipeline"] = Pipeline(settings)
+
+
+def _code_batch(raws: list[RawDoc]) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
+    if "pipeline" not in _WORKER:  # one process: load on first use (nothing new, no load)
+        _init_worker(_WORKER["settings"])
+    pipe = _WORKER["pipeline"]
+    out = []
+    for result in pipe.run_many(raws):
+        signature = None if isinstance(result, Rejected) else minhash(result.article.text)
+        out.append((result, signature))
+    return out
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def ingest(
+    paths: Iterable[str],
+    store: Store,
+    settings: Settings,
+    workers: int = 1,
+    batch_size: int = 64,
+    progress: Callable[[Summary], None] | None = None,
+) -> Summary:
+    """Read, code and store every article under the paths; return what happened."""
+    summary = Summary()
+    start = time.perf_counter()
+    near = NearDuplicates(store)
+    pool = None
+    if workers > 1:
+        pool = get_context("fork").Pool(workers, initializer=_init_worker, initargs=(settings,))
+    else:
+        _WORKER.pop("pipeline", None)
+        _WORKER["settings"] = settings
+    try:
+        window: list[tuple[str, RawDoc | Rejected]] = []
+        own = (store.path, store.path + ".wal")
+        for item in read_inputs(paths, skip=own):
+            window.append(item)
+            if len(window) >= _WINDOW:
+                _process(window, store, near, pool, batch_size, summary)
+                window = []
+                if progress:
+                    summary.seconds = time.perf_counter() - start
+                    progress(summary)
+        if window:
+            _process(window, store, near, pool, batch_size, summary)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    summary.seconds = time.perf_counter() - start
+    if progress:
+        progress(summary)
+    return summary
+
+
+def _process(
+    window: list[tuple[str, RawDoc | Rejected]],
+    store: Store,
+    near: NearDuplicates,
+    pool: Any,
+    batch_size: int,
+    summary: Summary,
+) -> None:
+    seen = store.seen(key for key, _ in window)
+    fresh = [(k, r) for k, r in window if k not in seen]
+    summary.read += len(window)
+    summary.skipped += len(window) - len(fresh)
+    raws = [r for _, r in fresh if isinstance(r, RawDoc)]
+    chunks = _chunks(raws, 8)
+    coded_chunks = pool.map(_code_batch, chunks) if pool is not None else map(_code_batch, chunks)
+    coded = iter([c for chunk in coded_chunks for c in chunk])
+    pending: list[tuple[str, ArticleResult | Rejected, bytes | None, str | None]] = []
+    for key, raw in fresh:
+        if isinstance(raw, Rejected):
+            pending.append((key, raw, None, None))
+            continue
+        result, signature = next(coded)
+        dup_of = None
+        if (
+            isinstance(result, ArticleResult)
+            and signature is not None
+            and (not store.has_article(result.article.id))
+        ):
+            dup_of = near.check(result.article.id, signature)
+        pending.append((key, result, signature, dup_of))
+    for batch in _chunks(pending, batch_size):
+        for stored, (_, result, _, _) in zip(store.write_batch(batch), batch, strict=True):
+            _count(summary, stored.status, stored.events, result)
+
+
+def _count(summary: Summary, status: str, events: int, result: ArticleResult | Rejected) -> None:
+    if status == "stored":
+        summary.stored += 1
+        summary.events += events
+    elif status == "duplicate":
+        summary.duplicates += 1
+    elif status == "near-duplicate":
+        summary.near_duplicates += 1
+    elif isinstance(result, Rejected):
+        summary.rejects += 1
+        summary.reasons[result.reason] = summary.reasons.get(result.reason, 0) + 1
+
+
+def progress_printer(quiet: bool) -> Callable[[Summary], None] | None:
+    """A one-line progress display on stderr, or None when quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(s: Summary) -> None:
+        rate = s.read / s.seconds if s.seconds else 0.0
+        sys.stderr.write(
+            f"\r{s.read} articles  {rate:.1f}/s  {s.events} events  {s.rejects} rejects   "
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def read_corpus_texts(path: str, limit: int | None) -> list[dict[str, Any]]:
+    """The first records of a JSONL corpus (for the benchmark)."""
+    out = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                out.append(json.loads(line))
+            if limit and len(out) >= limit:
+                break
+    return out

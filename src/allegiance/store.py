@@ -1,0 +1,517 @@
+"""Store: the corpus in one DuckDB file. All SQL lives here.
+
+Tables: ``articles`` (one row per distinct text, id = hash of the normalised text; near
+duplicates point at their first copy), ``inputs`` (every input already read, so a restarted
+run skips it), ``rejects`` (input, stage, reason), ``actors``, ``mentions``, ``events`` (one
+row per distinct event: type, actors and date, with GDELT-style mention, article and source
+counts) and ``reports`` (each sentence that reported an event). A batch of articles is
+written in one transaction: a run killed at any moment leaves whole batches only, and running
+the same command again ends with the same tables as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import AllegianceError
+from .records import ArticleResult, Event, Rejected
+
+SCHEMA_VERSION = 1
+
+# Each migration takes the schema from version n-1 to n; they run in order, once.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    CREATE TABLE articles (
+        id VARCHAR PRIMARY KEY, external_id VARCHAR, source VARCHAR, title VARCHAR,
+        published DATE, language VARCHAR, text VARCHAR, words INTEGER,
+        duplicate_of VARCHAR, minhash BLOB, seq BIGINT);
+    CREATE TABLE inputs (input VARCHAR PRIMARY KEY, article_id VARCHAR, status VARCHAR);
+    CREATE TABLE rejects (input VARCHAR, stage VARCHAR, reason VARCHAR, detail VARCHAR,
+        PRIMARY KEY (input, stage, reason));
+    CREATE TABLE actors (id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR,
+        sector VARCHAR, code VARCHAR, kind VARCHAR);
+    CREATE TABLE mentions (article_id VARCHAR, actor_id VARCHAR, text VARCHAR,
+        start_char INTEGER, end_char INTEGER, rule VARCHAR, is_place BOOLEAN,
+        PRIMARY KEY (article_id, start_char, end_char));
+    CREATE TABLE events (id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, plover VARCHAR,
+        cameo VARCHAR, quad_class INTEGER, goldstein DOUBLE,
+        source_id VARCHAR, target_id VARCHAR, date VARCHAR, date_precision VARCHAR,
+        location_name VARCHAR, location_country VARCHAR, lat DOUBLE, lon DOUBLE,
+        modality VARCHAR, confidence DOUBLE, num_mentions INTEGER, num_articles INTEGER,
+        num_sources INTEGER, first_article VARCHAR, first_source VARCHAR);
+    CREATE TABLE reports (event_id VARCHAR, article_id VARCHAR, sentence VARCHAR,
+        sentence_start INTEGER, sentence_end INTEGER, trigger_text VARCHAR,
+        trigger_start INTEGER, source_text VARCHAR, source_start INTEGER,
+        target_text VARCHAR, target_start INTEGER, modality VARCHAR, confidence DOUBLE,
+        PRIMARY KEY (event_id, article_id, sentence_start, trigger_start));
+    """,
+)
+
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "mode",
+    "plover",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "source_id",
+    "source_name",
+    "source_country",
+    "source_sector",
+    "source_code",
+    "target_id",
+    "target_name",
+    "target_country",
+    "target_sector",
+    "target_code",
+    "date",
+    "date_precision",
+    "location_name",
+    "location_country",
+    "lat",
+    "lon",
+    "modality",
+    "confidence",
+    "num_mentions",
+    "num_articles",
+    "num_sources",
+    "first_article",
+    "first_source",
+)
+
+
+# Primary-key columns of each table, in the order rows are written (parents first).
+_KEYS: dict[str, tuple[int, ...]] = {
+    "rejects": (0, 1, 2),
+    "inputs": (0,),
+    "articles": (0,),
+    "actors": (0,),
+    "mentions": (0, 3, 4),
+    "events": (0,),
+    "reports": (0, 1, 3, 6),
+}
+# Rows per INSERT statement.
+_ROWS_PER_INSERT = 500
+
+
+class StoreError(AllegianceError):
+    code = "A400"
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What writing one result did: stored, duplicate (exact or near) or rejected."""
+
+    status: str
+    article_id: str | None = None
+    events: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Filters of ``allegiance events`` and ``export``."""
+
+    actor: str | None = None
+    type: str | None = None
+    country: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def event_id(event: Event) -> str:
+    """Events are the same event when type, actors and date agree, whichever article says so."""
+    key = "|".join(
+        [
+            event.type,
+            event.source.actor.id,
+            event.target.actor.id if event.target else "",
+            event.date or "",
+        ]
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+class Store:
+    """A DuckDB file with the corpus; open with ``Store.open(path)``, close when done."""
+
+    con: duckdb.DuckDBPyConnection
+    path: str
+    _seq: int
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> Store:
+        """Open (creating and migrating if needed) a store.
+
+        Raises:
+            StoreError: the file is not a DuckDB database or is locked by another process.
+        """
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {path}: {exc}") from exc
+        store = cls.__new__(cls)
+        store.con, store.path = con, str(path)
+        if not read_only:
+            store._migrate()
+        elif store._version() < SCHEMA_VERSION:
+            raise StoreError(f"{path} has no allegiance tables; run `allegiance ingest` first")
+        store._seq = store._scalar("SELECT coalesce(max(seq), 0) FROM articles") or 0
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Schema ------------------------------------------------------------------------------
+    def _version(self) -> int:
+        tables = {
+            r[0]
+            for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        if "meta" not in tables:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self._version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer allegiance "
+                f"(schema {current}); upgrade allegiance to read it"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute(MIGRATIONS[version - 1])
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+            )
+            self.con.execute("COMMIT")
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.con.execute(sql, list(params)).fetchone()
+        return row[0] if row else None
+
+    # Reading what is there ------------------------------------------------------------------
+    def seen(self, inputs: Iterable[str]) -> set[str]:
+        """Which of these inputs a run already read (stored, duplicated or rejected)."""
+        keys = list(inputs)
+        if not keys:
+            return set()
+        rows = self.con.execute(
+            "SELECT input FROM inputs WHERE input IN (SELECT unnest(?))", [keys]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(self._scalar("SELECT count(*) FROM articles WHERE id = ?", [article_id]))
+
+    def minhashes(self) -> Iterator[tuple[str, bytes]]:
+        """(article id, MinHash bytes) of first copies, in the order they were stored."""
+        cur = self.con.execute(
+            "SELECT id, minhash FROM articles WHERE duplicate_of IS NULL "
+            "AND minhash IS NOT NULL ORDER BY seq"
+        )
+        while rows := cur.fetchmany(1000):
+            yield from ((r[0], bytes(r[1])) for r in rows)
+
+    # Writing a batch ------------------------------------------------------------------------
+    def write_batch(
+        self, items: Sequence[tuple[str, ArticleResult | Rejected, bytes | None, str | None]]
+    ) -> list[Stored]:
+        """Write (input, result, minhash, near-duplicate-of) items in one transaction.
+
+        Rows are gathered per table and inserted in bulk: a row at a time, DuckDB would be
+        slower than the parse it stores.
+        """
+        rows: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = {t: {} for t in _KEYS}
+        out: list[Stored] = []
+        batch_articles: set[str] = set()
+        for input_key, result, minhash, near in items:
+            out.append(self._gather(input_key, result, minhash, near, rows, batch_articles))
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in _KEYS:
+                self._insert_many(table, list(rows[table].values()))
+            self._recount({r[0] for r in rows["reports"].values()})
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return out
+
+    def _gather(
+        self,
+        input_key: str,
+        result: ArticleResult | Rejected,
+        minhash: bytes | None,
+        near: str | None,
+        rows: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]],
+        batch_articles: set[str],
+    ) -> Stored:
+        def put(table: str, row: tuple[Any, ...]) -> None:
+            rows[table].setdefault(tuple(row[i] for i in _KEYS[table]), row)
+
+        if isinstance(result, Rejected):
+            put("rejects", (input_key, result.stage, result.reason, result.detail))
+            put("inputs", (input_key, None, "rejected"))
+            return Stored("rejected")
+        art = result.article
+        if art.id in batch_articles or self.has_article(art.id):
+            put("inputs", (input_key, art.id, "duplicate"))
+            return Stored("duplicate", art.id)
+        batch_articles.add(art.id)
+        self._seq += 1
+        put(
+            "articles",
+            (
+                art.id,
+                art.external_id,
+                art.source,
+                art.title,
+                art.published,
+                art.language,
+                art.text,
+                len(art.text.split()),
+                near,
+                minhash,
+                self._seq,
+            ),
+        )
+        put("inputs", (input_key, art.id, "near-duplicate" if near else "stored"))
+        for m in result.mentions:
+            a = m.actor
+            put("actors", (a.id, a.name, a.country, a.sector, a.code, a.kind))
+            put("mentions", (art.id, a.id, m.text, m.start, m.end, m.rule, m.is_place))
+        if near:
+            return Stored("near-duplicate", art.id)
+        for ev in result.events:
+            eid = event_id(ev)
+            loc = ev.location
+            put(
+                "events",
+                (
+                    eid,
+                    ev.type,
+                    ev.mode,
+                    ev.plover,
+                    ev.cameo,
+                    ev.quad_class,
+                    ev.goldstein,
+                    ev.source.actor.id,
+                    ev.target.actor.id if ev.target else None,
+                    ev.date,
+                    ev.date_precision,
+                    loc.name if loc else None,
+                    loc.country if loc else None,
+                    loc.lat if loc else None,
+                    loc.lon if loc else None,
+                    ev.modality,
+                    ev.confidence,
+                    0,
+                    0,
+                    0,
+                    art.id,
+                    art.source,
+                ),
+            )
+            for arg in (ev.source, ev.target):
+                if arg is not None:
+                    a = arg.actor
+                    put("actors", (a.id, a.name, a.country, a.sector, a.code, a.kind))
+            put(
+                "reports",
+                (
+                    eid,
+                    art.id,
+                    ev.sentence,
+                    ev.sentence_start,
+                    ev.sentence_end,
+                    ev.trigger.text,
+                    ev.trigger.start,
+                    ev.source.text,
+                    ev.source.start,
+                    ev.target.text if ev.target else None,
+                    ev.target.start if ev.target else None,
+                    ev.modality,
+                    ev.confidence,
+                ),
+            )
+        return Stored("stored", art.id, len(result.events))
+
+    def _insert_many(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """INSERT OR IGNORE rows in statements of at most _ROWS_PER_INSERT rows."""
+        if not rows:
+            return
+        width = len(rows[0])
+        for i in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[i : i + _ROWS_PER_INSERT]
+            values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(chunk))
+            params = [v for row in chunk for v in row]
+            self.con.execute(f"INSERT OR IGNORE INTO {table} VALUES {values}", params)
+
+    def _recount(self, event_ids: set[str]) -> None:
+        """GDELT-style counts: reports (mentions), articles, and distinct sources."""
+        if not event_ids:
+            return
+        self.con.execute(
+            """
+            UPDATE events SET num_mentions = c.m, num_articles = c.a, num_sources = c.s,
+                confidence = c.conf
+            FROM (SELECT r.event_id, count(*) AS m, count(DISTINCT r.article_id) AS a,
+                         count(DISTINCT art.source) AS s, max(r.confidence) AS conf
+                  FROM reports r JOIN articles art ON art.id = r.article_id
+                  WHERE r.event_id IN (SELECT unnest(?)) GROUP BY r.event_id) AS c
+            WHERE events.id = c.event_id
+            """,
+            [sorted(event_ids)],
+        )
+
+    # Queries ----------------------------------------------------------------------------------
+    def events(
+        self, where: EventFilter | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Events with their actors, filtered, newest first."""
+        sql, params = _event_query(where or EventFilter())
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        cur = self.con.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        while rows := cur.fetchmany(1000):
+            for row in rows:
+                yield dict(zip(names, row, strict=True))
+
+    def rejects(self) -> list[dict[str, Any]]:
+        cur = self.con.execute("SELECT * FROM rejects ORDER BY input, stage, reason")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def actors(self) -> list[dict[str, Any]]:
+        cur = self.con.execute(
+            """SELECT a.*, count(m.article_id) AS mentions, count(DISTINCT m.article_id) AS articles
+               FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id
+               GROUP BY ALL ORDER BY mentions DESC, a.id"""
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def stats(self) -> dict[str, Any]:
+        q = self._scalar
+        return {
+            "articles": q("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
+            "near_duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
+            "exact_duplicates": q("SELECT count(*) FROM inputs WHERE status = 'duplicate'"),
+            "rejects": q("SELECT count(*) FROM rejects"),
+            "actors": q("SELECT count(*) FROM actors"),
+            "events": q("SELECT count(*) FROM events"),
+            "reports": q("SELECT count(*) FROM reports"),
+            "first_date": str(q("SELECT min(published) FROM articles") or ""),
+            "last_date": str(q("SELECT max(published) FROM articles") or ""),
+            "schema_version": self._version(),
+        }
+
+    def tables(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows in a stable order (for comparing two stores)."""
+        out = {}
+        for table in ("articles", "inputs", "rejects", "actors", "mentions", "events", "reports"):
+            cols = [
+                r[0]
+                for r in self.con.execute(
+                    f"SELECT column_name FROM information_schema.columns WHERE table_name = "
+                    f"'{table}' ORDER BY ordinal_position"
+                ).fetchall()
+            ]
+            order = ", ".join(f'"{c}"' for c in cols)
+            out[table] = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+        return out
+
+    def export(self, out: Path, fmt: str, where: EventFilter | None = None) -> int:
+        """Write filtered events to a file (csv, parquet, jsonl or GDELT-style csv)."""
+        sql, params = _event_query(where or EventFilter())
+        if fmt == "gdelt":
+            sql = _GDELT.format(inner=sql)
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW export_view AS {sql}", params)
+        options = {
+            "csv": "FORMAT CSV, HEADER",
+            "gdelt": "FORMAT CSV, HEADER, DELIMITER '\t'",
+            "parquet": "FORMAT PARQUET",
+            "jsonl": "FORMAT JSON",
+        }[fmt]
+        target = str(out).replace("'", "''")
+        self.con.execute(f"COPY (SELECT * FROM export_view) TO '{target}' ({options})")
+        return int(self._scalar("SELECT count(*) FROM export_view"))
+
+
+def _event_query(f: EventFilter) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if f.actor:
+        clauses.append(
+            "(e.source_id = ? OR e.target_id = ? OR s.name ILIKE ? OR t.name ILIKE ? "
+            "OR s.code = ? OR t.code = ?)"
+        )
+        params += [
+            f.actor,
+            f.actor,
+            f"%{f.actor}%",
+            f"%{f.actor}%",
+            f.actor.upper(),
+            f.actor.upper(),
+        ]
+    if f.type:
+        clauses.append("(e.type = ? OR e.plover = ?)")
+        params += [f.type.upper(), f.type.upper()]
+    if f.country:
+        clauses.append("(s.country = ? OR t.country = ? OR e.location_country = ?)")
+        params += [f.country.upper()] * 3
+    if f.since:
+        clauses.append("e.date >= ?")
+        params.append(f.since.isoformat())
+    if f.until:
+        clauses.append("e.date <= ?")
+        params.append(f.until.isoformat() + "~")  # week and month values sort inside the day
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    sql = f"""
+        SELECT e.id, e.type, e.mode, e.plover, e.cameo, e.quad_class, e.goldstein,
+               e.source_id, s.name AS source_name, s.country AS source_country,
+               s.sector AS source_sector, s.code AS source_code,
+               e.target_id, t.name AS target_name, t.country AS target_country,
+               t.sector AS target_sector, t.code AS target_code,
+               e.date, e.date_precision, e.location_name, e.location_country, e.lat, e.lon,
+               e.modality, e.confidence, e.num_mentions, e.num_articles, e.num_sources,
+               e.first_article, e.first_source
+        FROM events e JOIN actors s ON s.id = e.source_id
+        LEFT JOIN actors t ON t.id = e.target_id
+        {where}
+        ORDER BY e.date DESC, e.id"""
+    return sql, params
+
+
+# The GDELT 2.0 event table's columns, as far as they apply (documented in the README).
+_GDELT = """
+    SELECT id AS GLOBALEVENTID, replace(substr(date, 1, 10), '-', '') AS SQLDATE,
+           source_code AS Actor1Code, source_name AS Actor1Name,
+           source_country AS Actor1CountryCode, source_sector AS Actor1Type1Code,
+           target_code AS Actor2Code, target_name AS Actor2Name,
+           target_country AS Actor2CountryCode, target_sector AS Actor2Type1Code,
+           cameo AS EventCode, substr(cameo, 1, 2) AS EventRootCode,
+           substr(cameo, 1, 3) AS EventBaseCode, quad_class AS QuadClass,
+           goldstein AS GoldsteinScale, num_mentions AS NumMentions,
+           num_sources AS NumSources, num_articles AS NumArticles,
+           location_name AS ActionGeo_FullName, location_country AS ActionGeo_CountryCode,
+           lat AS ActionGeo_Lat, lon AS ActionGeo_Long, first_source AS SOURCEURL,
+           type AS PloverType, mode AS PloverMode, modality AS Modality
+    FROM ({inner})"""
