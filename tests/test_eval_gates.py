@@ -30,3 +30,11 @@ def test_quality_floor(pipeline, task):
     }[task]
     figure, floor = FLOORS[task]
     assert scorer(path, pipeline).figures[figure] >= floor
+
+
+def test_extraction_floor():
+    from allegiance.settings import Settings
+
+    path = shared_path("eval", "extraction", "zyte")
+    report = evaluate.eval_extraction(path, Settings(min_english=0.0))
+    assert report.figures["f1"] >= 0.95

@@ -565,8 +565,8 @@ def bench(corpus: str, limit: int | None, workers: int) -> None:
 
 
 @main.command(name="eval")
-@click.argument("task", type=click.Choice(["events", "classify", "dates", "actors"]))
-@click.argument("gold", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("task", type=click.Choice(["events", "classify", "dates", "actors", "extraction"]))
+@click.argument("gold", required=False, type=click.Path(path_type=Path))
 @click.option("--errors", "show", default=15, show_default=True, help="Errors to list.")
 @click.option("--sectors", is_flag=True, help="events: match code and sector, not country only.")
 def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None:
@@ -577,6 +577,7 @@ def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None
     classify  macro-F1 of the type given each marked dyad (zsp_plv-style set)
     dates     exact TIMEX3 values of DATE expressions (TempEval-3-style set)
     actors    country (or IGO) each coded actor span resolves to
+    extraction  main text of web pages (a Zyte-benchmark-style folder): shingle P/R/F1
     """
     from . import evaluate
 
@@ -585,6 +586,13 @@ def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None
         raise click.ClickException(
             f"gold set {path} not found; give its path (the shared data sits beside the repo)"
         )
+    if task == "extraction":
+        # The benchmark has pages in several languages: extraction is scored without the
+        # English-only check that the event pipeline applies after it.
+        report = evaluate.eval_extraction(path, Settings(min_english=0.0))
+        report.errors = report.errors[:show]
+        click.echo(report.to_text())
+        return
     pipe = _pipeline(None)
     if task == "events":
         report = evaluate.eval_events(path, pipe, sectors)

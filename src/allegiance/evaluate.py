@@ -22,6 +22,7 @@ DEFAULT_SETS = {
     "events": "../shared/eval/events/plover_gsr.dev.jsonl",
     "classify": "../shared/eval/events/zsp_plv.train.jsonl",
     "dates": "../shared/eval/dates/tempeval3.train.jsonl",
+    "extraction": "../shared/eval/extraction/zyte",
 }
 # How many wrong cases a report lists.
 _WORST = 15
@@ -274,4 +275,48 @@ def eval_dates(path: Path, pipeline: Pipeline) -> Report:
             report.figures[f"{kind} exact"] = right[kind] / by[kind]
             report.figures[f"{kind} n"] = by[kind]
     report.errors = errors
+    return report
+
+
+def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    """Shingles of lowercased word tokens, as the article-extraction benchmark counts them."""
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(max(0, len(words) - size + 1))}
+
+
+def eval_extraction(directory: Path, settings: Any) -> Report:
+    """Main-text extraction on the Zyte benchmark: shingle precision, recall and F1.
+
+    Per page, precision and recall of the 4-word shingles of allegiance's cleaned body
+    against the gold body; the means over pages give the F1, as the benchmark's scorer does.
+    """
+    import gzip
+
+    from .clean import clean_article
+    from .records import RawDoc, Rejected
+
+    truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
+    precisions, recalls, errors = [], [], []
+    for key, gold in sorted(truth.items()):
+        data = gzip.decompress((directory / "html" / f"{key}.html.gz").read_bytes())
+        html = data.decode("utf-8", errors="replace")
+        result = clean_article(RawDoc(key, key, html, is_html=True), settings)
+        text = "" if isinstance(result, Rejected) else result.text
+        got, want = _shingles(text), _shingles(gold["articleBody"])
+        p = len(got & want) / len(got) if got else 0.0
+        r = len(got & want) / len(want) if want else 1.0
+        precisions.append(p)
+        recalls.append(r)
+        if p < 0.8 or r < 0.8:
+            errors.append(f"{key[:12]}: precision {p:.2f}, recall {r:.2f} ({gold['url']})")
+    mean_p = sum(precisions) / len(precisions) if precisions else 0.0
+    mean_r = sum(recalls) / len(recalls) if recalls else 0.0
+    report = Report("extraction: main text of article pages (4-word shingles)")
+    report.figures = {
+        "pages": len(precisions),
+        "precision": mean_p,
+        "recall": mean_r,
+        "f1": 2 * mean_p * mean_r / (mean_p + mean_r) if mean_p + mean_r else 0.0,
+    }
+    report.errors = sorted(errors)
     return report
