@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 
@@ -175,7 +176,11 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
         (d for d in drafts if d.kind in _COLLECTIVE_KINDS and not d.is_place), key=lambda d: d.start
     )
     index = {i: d for d in drafts for i in range(d.start, d.end)}
-    sentence_of = {tok.i: n for n, sent in enumerate(doc.sents) for tok in sent}
+    starts = [sent.start for sent in doc.sents]
+
+    def sentence_of(i: int) -> int:
+        return bisect_right(starts, i) - 1
+
     found = []
     for tok in doc:
         if tok.lower_ in _GROUP_PRONOUNS and tok.pos_ == "PRON":
@@ -183,7 +188,7 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
                 (
                     d
                     for d in reversed(bodies)
-                    if d.end <= tok.i and sentence_of[tok.i] - sentence_of[d.start] <= 1
+                    if d.end <= tok.i and sentence_of(tok.i) - sentence_of(d.start) <= 1
                 ),
                 None,
             )
@@ -205,7 +210,7 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
         before = [
             d
             for d in people
-            if d.end <= tok.i and sentence_of[tok.i] - sentence_of[d.start] <= _REACH
+            if d.end <= tok.i and sentence_of(tok.i) - sentence_of(d.start) <= _REACH
         ]
         if before:
             last = before[-1]

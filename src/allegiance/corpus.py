@@ -201,8 +201,12 @@ def minhash(text: str) -> bytes:
     """A MinHash signature of an article's word shingles, as bytes."""
     words = [w.casefold() for w in _words(text)]
     mh = MinHash(num_perm=_PERMUTATIONS, seed=1, scheme=_SCHEME)
-    for i in range(max(1, len(words) - _SHINGLE + 1)):
-        mh.update(" ".join(words[i : i + _SHINGLE]).encode("utf-8"))
+    mh.update_batch(
+        [
+            " ".join(words[i : i + _SHINGLE]).encode("utf-8")
+            for i in range(max(1, len(words) - _SHINGLE + 1))
+        ]
+    )
     import numpy as np
 
     return bytes(np.asarray(mh.hashvalues, dtype=np.uint64).tobytes())

@@ -119,6 +119,9 @@ def agent_at(kb: KnowledgeBase, doc: Doc, tok: Token) -> tuple[str | None, int]:
     A phrase opening on a coordinated word is skipped: in "foreign and defence ministers"
     the noun is "ministers", not "defence ministers".
     """
+    tail = fold(tok.text)
+    if tail not in kb.agent_tails:  # most words end no multi-word agent noun
+        return kb.agents.get(tail) or kb.agents.get(fold(tok.lemma_)), tok.i
     for n in range(MAX_AGENT_WORDS, 1, -1):
         first = tok.i - n + 1
         if first < 0 or doc[first].dep_ == "conj":

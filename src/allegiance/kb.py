@@ -101,6 +101,7 @@ class KnowledgeBase:
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     prefixes: set[tuple[str, ...]] = field(default_factory=set)
     agents: dict[str, str] = field(default_factory=dict)  # folded noun phrase -> sector
+    agent_tails: set[str] = field(default_factory=set)  # last words of multi-word agents
     countries: dict[str, Actor] = field(default_factory=dict)
     offices: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     terms: dict[str, list[tuple[str, str, Entry]]] = field(default_factory=dict)
@@ -243,7 +244,10 @@ def build(sections: dict[str, list[Any]], tokenize: Tokenize) -> KnowledgeBase:
         for mapping in sections.get("agents", []):
             for sector, nouns in (mapping or {}).items():
                 for noun in nouns or []:
-                    kb.agents[" ".join(fold(w) for w in tokenize(str(noun)))] = str(sector)
+                    words = [fold(w) for w in tokenize(str(noun))]
+                    kb.agents[" ".join(words)] = str(sector)
+                    if len(words) > 1:
+                        kb.agent_tails.add(words[-1])
     except (KeyError, TypeError) as exc:
         raise KnowledgeError(f"knowledge entry is missing a field or malformed: {exc!r}") from exc
     return kb
