@@ -205,72 +205,50 @@ class ActorResolver:
             ent = _trim(found)
             if ent is None or any(i in taken for i in range(ent.start, ent.end)):
                 continue
-            if ent.label_ == "PERSON":
-                actor = Actor(
-                    id=slug(ent.text), name=ent.text, country=None, sector=None, kind="person"
-                )
-                drafts.append(
-                    Draft(
-                        ent.start, ent.end, actor, "named entity: person", "person", head=ent.root.i
-                    )
-                )
-            elif ent.label_ == "ORG" and self._only_agent_words(ent):
-                continue  # "the Foreign Ministry": an agent noun, resolved with its owner
-            elif ent.label_ == "ORG" and self._titled_name(ent):
-                actor = Actor(
-                    id=slug(ent.text), name=ent.text, country=None, sector=None, kind="person"
-                )
-                drafts.append(
-                    Draft(
-                        ent.start,
-                        ent.end,
-                        actor,
-                        "named entity: titled person",
-                        "person",
-                        head=ent.root.i,
-                        text=ent.text,
-                    )
-                )
-            elif ent.label_ == "ORG":
-                sector = self._sector_of(ent)
-                # A party, court or newspaper the base does not know is the story's own.
-                actor = Actor(
-                    id=slug(ent.text),
-                    name=ent.text,
-                    country=_story(named) if sector in _DOMESTIC_ORGS else None,
-                    sector=sector,
-                    kind="org",
-                )
-                drafts.append(
-                    Draft(
-                        ent.start,
-                        ent.end,
-                        actor,
-                        "named entity: organisation",
-                        "org",
-                        head=ent.root.i,
-                    )
-                )
-            elif ent.label_ in ("GPE", "LOC", "FAC", "NORP") and (
-                ent.label_ != "NORP" or (self.gazetteer and ent.text in self.gazetteer)
-            ):
-                actor = Actor(
-                    id=slug(ent.text), name=ent.text, country=None, sector=None, kind="place"
-                )
-                drafts.append(
-                    Draft(
-                        ent.start,
-                        ent.end,
-                        actor,
-                        "named entity: place",
-                        "place",
-                        is_place=True,
-                        head=ent.root.i,
-                    )
-                )
+            draft = self._entity_draft(ent, named)
+            if draft is not None:
+                drafts.append(draft)
         taken |= {i for d in drafts for i in range(d.start, d.end)}
         drafts += self._gazetteer_words(doc, taken)
         return drafts
+
+    def _entity_draft(self, ent: Span, named: Counter[str | None]) -> Draft | None:
+        """A draft for a named entity the knowledge base does not know, or None."""
+
+        def draft(
+            kind: str, rule: str, country: str | None = None, sector: str | None = None
+        ) -> Draft:
+            actor = Actor(
+                id=slug(ent.text), name=ent.text, country=country, sector=sector, kind=kind
+            )
+            return Draft(
+                ent.start,
+                ent.end,
+                actor,
+                rule,
+                kind,
+                is_place=kind == "place",
+                head=ent.root.i,
+                text=ent.text,
+            )
+
+        label = ent.label_
+        if label == "PERSON":
+            return draft("person", "named entity: person")
+        if label == "ORG" and self._only_agent_words(ent):
+            return None  # "the Foreign Ministry": an agent noun, resolved with its owner
+        if label == "ORG" and self._titled_name(ent):
+            return draft("person", "named entity: titled person")
+        if label == "ORG":
+            sector = self._sector_of(ent)
+            # A party, court or newspaper the base does not know is the story's own.
+            country = _story(named) if sector in _DOMESTIC_ORGS else None
+            return draft("org", "named entity: organisation", country, sector)
+        if label in ("GPE", "LOC", "FAC") or (
+            label == "NORP" and self.gazetteer is not None and ent.text in self.gazetteer
+        ):
+            return draft("place", "named entity: place")
+        return None
 
     def _gazetteer_words(self, doc: Doc, taken: set[int]) -> list[Draft]:
         """Proper nouns after "in", "near"... that the tagger missed but the gazetteer knows."""

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +22,7 @@ from .records import ArticleResult, RawDoc, Rejected
 from .settings import Settings
 
 FORMATS = ("table", "json", "jsonl")
+T = TypeVar("T")
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -249,6 +250,23 @@ def _jsonl_records(path: str) -> Iterator[tuple[int, dict[str, Any] | None, str 
         yield n, rec, None
 
 
+def _requests(
+    path: str, build: Callable[[dict[str, Any], int], T], needs: str
+) -> tuple[list[T], list[dict[str, Any]]]:
+    """Build one request per JSONL record; records that cannot be read become error rows."""
+    items: list[T] = []
+    bad: list[dict[str, Any]] = []
+    for n, rec, error in _jsonl_records(path):
+        if rec is None:
+            bad.append({"id": str(n), "error": error})
+            continue
+        try:
+            items.append(build(rec, n))
+        except (KeyError, TypeError, ValueError) as exc:
+            bad.append({"id": rec.get("id", n), "error": f"{needs} ({exc!r})"})
+    return items, bad
+
+
 def _span(rec: dict[str, Any], key: str) -> tuple[int, int]:
     value = rec[key]
     return int(value["start"]), int(value["end"])
@@ -269,24 +287,12 @@ def classify(path: str, labels: str | None) -> None:
     """
     from .classify import Dyad, DyadClassifier
 
-    dyads, bad = [], []
-    for n, rec, error in _jsonl_records(path):
-        if rec is None:
-            bad.append({"id": str(n), "error": error})
-            continue
-        try:
-            dyads.append(
-                Dyad(
-                    str(rec.get("id", n)),
-                    str(rec["text"]),
-                    _span(rec, "source"),
-                    _span(rec, "target"),
-                )
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            bad.append(
-                {"id": rec.get("id", n), "error": f"needs text, source and target spans ({exc!r})"}
-            )
+    def build(rec: dict[str, Any], n: int) -> Dyad:
+        return Dyad(
+            str(rec.get("id", n)), str(rec["text"]), _span(rec, "source"), _span(rec, "target")
+        )
+
+    dyads, bad = _requests(path, build, "needs text, source and target spans")
     pipe = _pipeline(None)
     chosen = frozenset(x.strip().upper() for x in labels.split(",")) if labels else None
     for c in DyadClassifier(pipe.nlp, pipe.extractor, chosen).classify_many(dyads):
@@ -309,28 +315,16 @@ def dates(path: str) -> None:
     """
     from .timex import TimeRequest, resolve_requests
 
-    requests, bad = [], []
-    for n, rec, error in _jsonl_records(path):
-        if rec is None:
-            bad.append({"id": str(n), "error": error})
-            continue
-        try:
-            requests.append(
-                TimeRequest(
-                    str(rec.get("id", n)),
-                    str(rec["text"]),
-                    int(rec["start"]),
-                    int(rec["end"]),
-                    date.fromisoformat(str(rec["published"])[:10]),
-                )
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            bad.append(
-                {
-                    "id": rec.get("id", n),
-                    "error": f"needs text, start, end and a YYYY-MM-DD published ({exc!r})",
-                }
-            )
+    def build(rec: dict[str, Any], n: int) -> TimeRequest:
+        return TimeRequest(
+            str(rec.get("id", n)),
+            str(rec["text"]),
+            int(rec["start"]),
+            int(rec["end"]),
+            date.fromisoformat(str(rec["published"])[:10]),
+        )
+
+    requests, bad = _requests(path, build, "needs text, start, end and a YYYY-MM-DD published")
     pipe = _pipeline(None)
     for rid, value in resolve_requests(pipe.nlp, requests):
         click.echo(json.dumps({"id": rid, "value": value}))

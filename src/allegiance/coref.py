@@ -193,17 +193,7 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
                 None,
             )
             if body is not None:
-                found.append(
-                    Draft(
-                        tok.i,
-                        tok.i + 1,
-                        body.actor,
-                        f"pronoun for {body.actor.name}",
-                        "pronoun",
-                        head=tok.i,
-                        text=tok.text,
-                    )
-                )
+                found.append(_pronoun(tok, body.actor))
             continue
         if tok.lower_ not in _PRONOUNS or tok.pos_ != "PRON":
             continue
@@ -213,18 +203,7 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
             if d.end <= tok.i and sentence_of(tok.i) - sentence_of(d.start) <= _REACH
         ]
         if before:
-            last = before[-1]
-            found.append(
-                Draft(
-                    tok.i,
-                    tok.i + 1,
-                    last.actor,
-                    f"pronoun for {last.actor.name}",
-                    "pronoun",
-                    head=tok.i,
-                    text=tok.text,
-                )
-            )
+            found.append(_pronoun(tok, before[-1].actor))
     return found
 
 
@@ -261,6 +240,12 @@ def bare_capitals(
                 )
             )
     return found
+
+
+def _pronoun(tok: Token, actor: Actor) -> Draft:
+    return Draft(
+        tok.i, tok.i + 1, actor, f"pronoun for {actor.name}", "pronoun", head=tok.i, text=tok.text
+    )
 
 
 def _reporter(tok: Token, index: dict[int, Draft]) -> Draft | None:
