@@ -74,7 +74,9 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
     """Files under the given paths, directories walked in sorted order."""
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if raw.startswith(("http://", "https://")):
+            yield raw
+        elif p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs.sort()
                 for name in sorted(files):
@@ -90,9 +92,26 @@ def read_inputs(
     """(input key, RawDoc or Rejected) for every article in the given files and folders,
     leaving out the files in ``skip`` (the store itself, when it sits among the inputs)."""
     leave = {str(Path(p).resolve()) for p in skip}
+    fetcher = None
     for path in discover(paths):
-        if str(Path(path).resolve()) not in leave:
+        if path.startswith(("http://", "https://")):
+            if fetcher is None:
+                from .fetch import Fetcher
+
+                fetcher = Fetcher()
+            yield from _read_url(fetcher, path)
+        elif str(Path(path).resolve()) not in leave:
             yield from _read_path(path)
+
+
+def _read_url(fetcher: Any, url: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    from .fetch import fetch_document
+
+    got = fetch_document(fetcher, url)
+    if isinstance(got, tuple):
+        yield from _read_feed(url, got[0])
+    else:
+        yield url, got
 
 
 def _read_path(path: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
