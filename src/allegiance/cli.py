@@ -433,7 +433,7 @@ def ingest(
             Settings(actors_file=actors_file),
             workers,
             batch_size,
-            progress_printer(quiet),
+            progress_printer(quiet, paths),
         )
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -257,18 +257,22 @@ class NearDuplicates:
 
 
 # Workers ----------------------------------------------------------------------------------
-_WORKER: dict[str, Any] = {}  # per worker process: the pipeline its initializer loaded
+# Per process: the pipeline loaded (and the settings it was loaded with). Workers are forked
+# after the parent loaded it, and share it.
+_WORKER: dict[str, Any] = {}
 
 
-def _init_worker(settings: Settings) -> None:
-    from .pipeline import Pipeline
+def preload(settings: Settings) -> None:
+    """Load the pipeline in this process, once per settings."""
+    if _WORKER.get("loaded_with") != settings:
+        from .pipeline import Pipeline
 
-    _WORKER["pipeline"] = Pipeline(settings)
+        _WORKER["pipeline"] = Pipeline(settings)
+        _WORKER["loaded_with"] = settings
 
 
 def _code_batch(raws: list[RawDoc]) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
-    if "pipeline" not in _WORKER:  # one process: load on first use (nothing new, no load)
-        _init_worker(_WORKER["settings"])
+    preload(_WORKER["settings"])  # loads only on the first use in this process
     pipe = _WORKER["pipeline"]
     out = []
     for result in pipe.run_many(raws):
@@ -294,11 +298,12 @@ def ingest(
     start = time.perf_counter()
     near = NearDuplicates(store)
     pool = None
+    _WORKER["settings"] = settings
     if workers > 1:
-        pool = get_context("fork").Pool(workers, initializer=_init_worker, initargs=(settings,))
-    else:
-        _WORKER.pop("pipeline", None)
-        _WORKER["settings"] = settings
+        # Load once here and fork: the workers share the loaded model instead of each
+        # loading its own (as spaCy's own n_process does).
+        preload(settings)
+        pool = get_context("fork").Pool(workers)
     try:
         window: list[tuple[str, RawDoc | Rejected]] = []
         own = (store.path, store.path + ".wal")
@@ -370,15 +375,31 @@ def _count(summary: Summary, status: str, events: int, result: ArticleResult | R
         summary.reasons[result.reason] = summary.reasons.get(result.reason, 0) + 1
 
 
-def progress_printer(quiet: bool) -> Callable[[Summary], None] | None:
+def count_inputs(paths: Iterable[str]) -> int:
+    """About how many articles the paths hold (JSONL lines, one per other file), for an ETA."""
+    total = 0
+    for path in discover(paths):
+        if path.lower().endswith(".jsonl"):
+            with open(path, "rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def progress_printer(quiet: bool, paths: Iterable[str] = ()) -> Callable[[Summary], None] | None:
     """A one-line progress display on stderr, or None when quiet or not a terminal."""
     if quiet or not sys.stderr.isatty():
         return None
+    total = count_inputs(paths)
 
     def show(s: Summary) -> None:
         rate = s.read / s.seconds if s.seconds else 0.0
+        left = max(total - s.read, 0)
+        eta = f"  ETA {left / rate / 60:.1f} min" if rate and total else ""
         sys.stderr.write(
-            f"\r{s.read} articles  {rate:.1f}/s  {s.events} events  {s.rejects} rejects   "
+            f"\r{s.read}/{total} articles  {rate:.1f}/s  {s.events} events  "
+            f"{s.rejects} rejects{eta}   "
         )
         sys.stderr.flush()
 
