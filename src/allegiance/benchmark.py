@@ -2,8 +2,9 @@
 
 Both runs use the same pipeline package with all its pipes and the same number of processes;
 the ratio of their speeds says what allegiance costs on top of the parse. Peak memory is the
-largest resident size of the whole process tree (this process and its workers), sampled from
-/proc while each run goes.
+largest proportional set size (PSS) of the whole process tree (this process and its
+workers), sampled from /proc while each run goes: memory the workers share with the parent
+counts once.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ class _PeakMemory:
 
 
 def _tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    """Memory of a process and all its descendants (Linux /proc), counted as PSS: pages the
+    forked workers share with their parent are split between them, not counted twice."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -57,16 +58,27 @@ def _tree_rss(root: int) -> int:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid, ppid = int(entry.name), int(fields.get("PPid", "0").strip() or 0)
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+        ppid = next(
+            (line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0"
+        )
+        children.setdefault(int(ppid), []).append(int(entry.name))
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack += children.get(pid, [])
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def run_bench(corpus: str, limit: int | None, workers: int) -> dict[str, Any]:
@@ -121,6 +133,6 @@ def run_bench(corpus: str, limit: int | None, workers: int) -> dict[str, Any]:
         "ratio (allegiance / spaCy)": round(t_spacy / t_ingest, 3),
         "events": summary.events,
         "rejects": summary.rejects,
-        "peak memory spaCy (MB)": round(mem_spacy.peak / 2**20),
-        "peak memory allegiance (MB)": round(mem_ingest.peak / 2**20),
+        "peak memory spaCy (MB, PSS)": round(mem_spacy.peak / 2**20),
+        "peak memory allegiance (MB, PSS)": round(mem_ingest.peak / 2**20),
     }
