@@ -34,14 +34,17 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD") from None
 
 
+_actors_option = click.option(
+    "--actors",
+    "actors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file adding or overriding knowledge-base entries.",
+)
+
+
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by the commands that read articles."""
-    f = click.option(
-        "--actors",
-        "actors_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="YAML file adding or overriding knowledge-base entries.",
-    )(f)
+    f = _actors_option(f)
     f = click.option("--title", help="Headline, when the text does not start with it.")(f)
     f = click.option(
         "--published",
@@ -132,12 +135,7 @@ def extract(
     help="Publication date, for resolving 'on Sunday' and the like.",
 )
 @click.option("--title", help="Headline, when the text does not start with it.")
-@click.option(
-    "--actors",
-    "actors_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML file adding or overriding knowledge-base entries.",
-)
+@_actors_option
 @click.option("--db", help="List the actors of this store instead of reading an article.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def actors(
@@ -393,7 +391,7 @@ def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes, each loading the model once.",
+    help="Worker processes, forked after the model is loaded once.",
 )
 @click.option(
     "--batch-size",
@@ -403,12 +401,7 @@ def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols:
     help="Articles per transaction.",
 )
 @click.option("--quiet", is_flag=True, help="No progress line.")
-@click.option(
-    "--actors",
-    "actors_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML file adding or overriding knowledge-base entries.",
-)
+@_actors_option
 def ingest(
     paths: tuple[str, ...],
     db: str,
