@@ -141,3 +141,11 @@ def test_lexicon_covers_all_sixteen_types():
     lex = load_lexicon()
     used = {t for t, _ in lex.verbs.values()} | {t for t, _ in lex.nouns.values()}
     assert used == set(lex.types) and len(lex.types) == 16
+
+
+@pytest.mark.slow
+def test_backers_of_opposing_sides_are_not_each_others_backers(pipeline):
+    found = events(pipeline, "India and Pakistan back rival sides in the Afghan civil war.")
+    assert not any(e["type"] == "SUPPORT" for e in found), found
+    found = events(pipeline, "India and Pakistan supported each other.")
+    assert has(found, "SUPPORT", "IND", "PAK"), found  # the reciprocal reading stays

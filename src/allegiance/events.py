@@ -106,6 +106,9 @@ _EFFORTS = frozenset(
     ["effort", "efforts", "mission", "campaign", "operation", "bid", "drive", "process"]
 )
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
+# "Turkey and Russia back opposing sides": the subjects are rivals, not each other's backers.
+_APART = frozenset(["opposing", "opposite", "rival", "different", "competing", "other"])
+_SIDES = frozenset(["side", "sides", "camp", "camps", "faction", "factions", "party", "parties"])
 # Types of acts that help the other side, and of acts against it (for the PLOVER view).
 _COOPERATIVE = frozenset(["CONSULT", "AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"])
 _FORCEFUL = frozenset(["ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"])
@@ -465,6 +468,8 @@ class EventExtractor:
             )
         ):
             kind, mode = "ACCUSE", "disapprove"  # a government's protest is a complaint
+        if kind == "SUPPORT" and _apart(tok):
+            return [], kind, mode  # rivals, not a backing of anyone named
         if not targets and len(sources) > 1 and kind in _RECIPROCAL:
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
@@ -834,6 +839,14 @@ def _particle(verb: Token, word: Token) -> bool:
     if word.dep_ != "prep" or word.i != verb.i + 1:
         return False
     return not any(o.ent_type_ in ("DATE", "TIME") for o in _children(word, "pobj"))
+
+
+def _apart(verb: Token) -> bool:
+    """Whether the verb's object is "opposing sides" or the like (backers of rival parties)."""
+    return any(
+        o.lower_ in _SIDES and any(m.lower_ in _APART for m in o.children if m.dep_ == "amod")
+        for o in _children(verb, "dobj")
+    )
 
 
 def _clause_of(trig: _Trigger) -> Token:
