@@ -99,12 +99,13 @@ def read_inputs(
                 from .fetch import Fetcher
 
                 fetcher = Fetcher()
-            yield from _read_url(fetcher, path)
+            yield from read_url(fetcher, path)
         elif str(Path(path).resolve()) not in leave:
-            yield from _read_path(path)
+            yield from read_path(path)
 
 
-def _read_url(fetcher: Any, url: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
+def read_url(fetcher: Any, url: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Articles of an http(s) page or feed, fetched with ``fetcher`` (a ``fetch.Fetcher``)."""
     from .fetch import fetch_document
 
     got = fetch_document(fetcher, url)
@@ -114,13 +115,25 @@ def _read_url(fetcher: Any, url: str) -> Iterator[tuple[str, RawDoc | Rejected]]
         yield url, got
 
 
-def _read_path(path: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
-    p = Path(path)
-    if not p.exists():
+def read_path(
+    path: str, load: Callable[[], bytes] | None = None
+) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Articles of one file; ``load`` fetches its bytes (default: the local file ``path``;
+    a cluster worker passes a reader for wherever the file lives)."""
+    try:
+        data = load() if load is not None else Path(path).read_bytes()
+    except FileNotFoundError:
         yield path, Rejected(None, path, "ingest", "no such file", "check the path")
         return
+    except OSError as exc:
+        yield path, Rejected(None, path, "ingest", "unreadable", str(exc))
+        return
+    yield from read_bytes(path, data)
+
+
+def read_bytes(path: str, data: bytes) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Articles of a file's bytes, by its name: .gz unpacked, then JSONL, feed, HTML or text."""
     try:
-        data = p.read_bytes()
         if path.lower().endswith(".gz"):
             data = gzip.decompress(data)
             inner = path[:-3]
@@ -131,11 +144,7 @@ def _read_path(path: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
         return
     lower = inner.lower()
     if lower.endswith(".jsonl"):
-        for rid, raw in read_jsonl_bytes(data, path):
-            key = f"{path}:{rid}"
-            if isinstance(raw, RawDoc):
-                raw = RawDoc(raw.id, key, raw.text, raw.is_html, raw.title, raw.published)
-            yield key, raw
+        yield from read_jsonl_slice(path, data)
         return
     if lower.endswith(_FEED_SUFFIXES):
         yield from _read_feed(path, data)
@@ -161,6 +170,17 @@ def _read_path(path: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
                 "give .txt, .html, .jsonl, .rss/.atom/.xml feeds or .gz of these",
             ),
         )
+
+
+def read_jsonl_slice(
+    path: str, data: bytes, first_line: int = 1
+) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Records of a JSONL file (or of the lines from ``first_line`` on), keyed ``path:id``."""
+    for rid, raw in read_jsonl_bytes(data, path, first_line):
+        key = f"{path}:{rid}"
+        if isinstance(raw, RawDoc):
+            raw = RawDoc(raw.id, key, raw.text, raw.is_html, raw.title, raw.published)
+        yield key, raw
 
 
 def _read_feed(path: str, data: bytes) -> Iterator[tuple[str, RawDoc | Rejected]]:
@@ -271,14 +291,21 @@ def preload(settings: Settings) -> None:
         _WORKER["loaded_with"] = settings
 
 
-def _code_batch(raws: list[RawDoc]) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
-    preload(_WORKER["settings"])  # loads only on the first use in this process
+def code_raws(
+    raws: list[RawDoc], settings: Settings
+) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
+    """Code raw documents with this process's pipeline: (result, MinHash or None) each."""
+    preload(settings)  # loads only on the first use in this process
     pipe = _WORKER["pipeline"]
     out = []
     for result in pipe.run_many(raws):
         signature = None if isinstance(result, Rejected) else minhash(result.article.text)
         out.append((result, signature))
     return out
+
+
+def _code_batch(raws: list[RawDoc]) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
+    return code_raws(raws, _WORKER["settings"])
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
@@ -343,12 +370,29 @@ def _process(
     chunks = _chunks(raws, 8)
     coded_chunks = pool.map(_code_batch, chunks) if pool is not None else map(_code_batch, chunks)
     coded = iter([c for chunk in coded_chunks for c in chunk])
-    pending: list[tuple[str, ArticleResult | Rejected, bytes | None, str | None]] = []
+    items: list[tuple[str, ArticleResult | Rejected, bytes | None]] = []
     for key, raw in fresh:
         if isinstance(raw, Rejected):
-            pending.append((key, raw, None, None))
-            continue
-        result, signature = next(coded)
+            items.append((key, raw, None))
+        else:
+            items.append((key, *next(coded)))
+    store_results(items, store, near, batch_size, summary)
+
+
+def store_results(
+    items: list[tuple[str, ArticleResult | Rejected, bytes | None]],
+    store: Store,
+    near: NearDuplicates,
+    batch_size: int,
+    summary: Summary,
+) -> None:
+    """Write coded (input, result, MinHash) items in input order: exact duplicates by id,
+    near-duplicates linked to their first copy, one transaction per ``batch_size`` items.
+
+    The local and the cluster path both end here, so their tables are the same.
+    """
+    pending: list[tuple[str, ArticleResult | Rejected, bytes | None, str | None]] = []
+    for key, result, signature in items:
         dup_of = None
         if (
             isinstance(result, ArticleResult)

@@ -108,9 +108,16 @@ def read_jsonl(path: str, stdin: bytes | None = None) -> Iterator[tuple[str, Raw
     yield from read_jsonl_bytes(data, path)
 
 
-def read_jsonl_bytes(data: bytes, label: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
-    """Records of JSON Lines already in memory; ``label`` names them in messages."""
-    for n, line in enumerate(data.splitlines(), start=1):
+def read_jsonl_bytes(
+    data: bytes, label: str, first_line: int = 1
+) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Records of JSON Lines already in memory; ``label`` names them in messages.
+
+    ``first_line`` is the number of the first line of ``data`` in its file (a slice of a
+    file read on a cluster worker), so records without an id get the same line-number id
+    wherever they are read.
+    """
+    for n, line in enumerate(data.splitlines(), start=first_line):
         if not line.strip():
             continue
         yield _record(line, f"{label}:{n}", n)
