@@ -4,6 +4,7 @@ AllegianceError
  +-- InputError      an input cannot be read or used (missing, binary, not UTF-8, empty, ...)
  +-- KnowledgeError  a knowledge-base or user actor file is malformed
  +-- ModelError      the spaCy pipeline is not installed
+ +-- ClusterError    the Dask extra is missing, or no scheduler or workers can be reached
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class KnowledgeError(AllegianceError):
 
 class ModelError(AllegianceError):
     code = "A300"
+
+
+class ClusterError(AllegianceError):
+    code = "A500"

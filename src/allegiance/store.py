@@ -220,6 +220,19 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return bool(self._scalar("SELECT count(*) FROM articles WHERE id = ?", [article_id]))
 
+    def forget(self, input_key: str) -> None:
+        """Drop what a run recorded for one input (its ``inputs`` and ``rejects`` rows): a
+        cluster partition that failed in one run and went through in the next leaves no
+        stale reject behind."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM rejects WHERE input = ?", [input_key])
+            self.con.execute("DELETE FROM inputs WHERE input = ?", [input_key])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
     def minhashes(self) -> Iterator[tuple[str, bytes]]:
         """(article id, MinHash bytes) of first copies, in the order they were stored."""
         cur = self.con.execute(
