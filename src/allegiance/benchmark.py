@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .corpus import ingest, preload, read_corpus_texts
+from .corpus import Summary, ingest, preload, read_corpus_texts
 from .settings import Settings
 from .store import Store
 
@@ -81,14 +81,28 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def run_bench(corpus: str, limit: int | None, workers: int) -> dict[str, Any]:
-    """Time bare spaCy and end-to-end ingest over the same texts; return the figures."""
+def run_bench(
+    corpus: str,
+    limit: int | None,
+    workers: int,
+    cluster: str | None = None,
+) -> dict[str, Any]:
+    """Time bare spaCy and end-to-end ingest over the same texts; return the figures.
+
+    With ``cluster`` (``local:N``) the ingest runs on a Dask LocalCluster of N single-thread
+    workers, and bare spaCy on N processes.
+    """
     import spacy
 
     records = read_corpus_texts(corpus, limit)
     texts = [r.get("text") or "" for r in records]
     words = sum(len(t.split()) for t in texts)
     settings = Settings()
+    if cluster:
+        from .cluster import local_workers, require_extra
+
+        require_extra()  # before the spaCy run, so a missing extra fails at once
+        workers = local_workers(cluster)
 
     with _PeakMemory() as mem_spacy:
         nlp = spacy.load(settings.model)
@@ -100,27 +114,19 @@ def run_bench(corpus: str, limit: int | None, workers: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            for n, r in enumerate(records):
-                fh.write(
-                    json.dumps(
-                        {
-                            "id": str(r.get("id", n)),
-                            "text": r.get("text") or "",
-                            "title": r.get("title"),
-                            "published": r.get("date"),
-                        }
-                    )
-                    + "\n"
-                )
+        _write_corpus(path, records)
         with _PeakMemory() as mem_ingest:
-            # As for bare spaCy, loading happens before the clock starts.
-            preload(settings)
-            store = Store.open(Path(tmp) / "bench.duckdb")
-            start = time.perf_counter()
-            summary = ingest([str(path)], store, settings, workers)
-            t_ingest = time.perf_counter() - start
-            store.close()
+            if cluster:
+                t_ingest, summary, extra = _cluster_ingest(path, Path(tmp), settings, cluster)
+            else:
+                # As for bare spaCy, loading happens before the clock starts.
+                preload(settings)
+                store = Store.open(Path(tmp) / "bench.duckdb")
+                start = time.perf_counter()
+                summary = ingest([str(path)], store, settings, workers)
+                t_ingest = time.perf_counter() - start
+                store.close()
+                extra = {}
 
     return {
         "articles": len(texts),
@@ -133,6 +139,50 @@ def run_bench(corpus: str, limit: int | None, workers: int) -> dict[str, Any]:
         "ratio (allegiance / spaCy)": round(t_spacy / t_ingest, 3),
         "events": summary.events,
         "rejects": summary.rejects,
+        **extra,
         "peak memory spaCy (MB, PSS)": round(mem_spacy.peak / 2**20),
         "peak memory allegiance (MB, PSS)": round(mem_ingest.peak / 2**20),
     }
+
+
+def _write_corpus(path: Path, records: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for n, r in enumerate(records):
+            fh.write(
+                json.dumps(
+                    {
+                        "id": str(r.get("id", n)),
+                        "text": r.get("text") or "",
+                        "title": r.get("title"),
+                        "published": r.get("date"),
+                    }
+                )
+                + "\n"
+            )
+
+
+def _cluster_ingest(
+    corpus: Path, tmp: Path, settings: Settings, cluster: str
+) -> tuple[float, Summary, dict[str, Any]]:
+    """Ingest on Dask: the clock starts once the workers are up with the pipeline loaded
+    (as for bare spaCy and the local run); that start-up is reported on its own."""
+    from .cluster import Preload, connect, ingest_on_cluster
+
+    began = time.perf_counter()
+    with connect(cluster) as client:
+        client.register_plugin(Preload(settings), name="allegiance-preload")
+        startup = time.perf_counter() - began
+        store = Store.open(tmp / "bench.duckdb")
+        start = time.perf_counter()
+        summary = ingest_on_cluster(
+            [str(corpus)], store, settings, client, str(tmp / "shards"), keep_shards=False
+        )
+        t_ingest = time.perf_counter() - start
+        store.close()
+    extra = {
+        "cluster": cluster,
+        "partitions": summary.partitions,
+        "cluster start + model load (s)": round(startup, 1),
+        "client loading shards (s)": round(summary.load_seconds, 1),
+    }
+    return t_ingest, summary, extra

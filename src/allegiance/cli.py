@@ -383,9 +383,50 @@ def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
 
 
+def _cluster_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--cluster and --scheduler: where the Dask path runs (needs allegiance[dask])."""
+    f = click.option(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help="Run on the workers of a running Dask scheduler (needs allegiance[dask]).",
+    )(f)
+    return click.option(
+        "--cluster",
+        metavar="local:N",
+        help="Run on a Dask LocalCluster of N worker processes (needs allegiance[dask]).",
+    )(f)
+
+
+def _check_cluster(workers: int, cluster: str | None, scheduler: str | None) -> bool:
+    """Whether the Dask path is asked for; a usage error for contradictory options."""
+    if cluster and scheduler:
+        raise click.UsageError("give --cluster or --scheduler, not both")
+    if (cluster or scheduler) and workers > 1:
+        raise click.UsageError(
+            "--workers is for one machine; on a cluster the workers are local:N's or the "
+            "scheduler's"
+        )
+    return bool(cluster or scheduler)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_db_option
+@_cluster_options
+@click.option(
+    "--shards",
+    metavar="DIR|URL",
+    help="With --cluster/--scheduler: where the workers write Parquet shards, reachable by "
+    "them and by this machine (default: DB.shards, removed after a complete run; a folder "
+    "named here is kept).",
+)
+@click.option(
+    "--partition-size",
+    default=128,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="With --cluster/--scheduler: files or JSONL records per partition (one task).",
+)
 @click.option(
     "--workers",
     default=1,
@@ -405,6 +446,10 @@ def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols:
 def ingest(
     paths: tuple[str, ...],
     db: str,
+    cluster: str | None,
+    scheduler: str | None,
+    shards: str | None,
+    partition_size: int,
     workers: int,
     batch_size: int,
     quiet: bool,
@@ -413,21 +458,36 @@ def ingest(
     """Ingest files, folders, .jsonl, RSS/Atom feeds and .gz of these into the store.
 
     Re-running changes nothing that is already stored; a run that was stopped goes on where
-    it stopped. Bad inputs land in the rejects table with their reason.
+    it stopped. Bad inputs land in the rejects table with their reason. With --cluster or
+    --scheduler the articles are coded on Dask workers (inputs may then also be s3://,
+    gs://... URLs) and the store ends with the same tables as a run on this machine.
     """
     from .corpus import ingest as run_ingest
     from .corpus import progress_printer
 
+    on_cluster = _check_cluster(workers, cluster, scheduler)
+    settings = Settings(actors_file=actors_file)
     store = _open_store(db)
     try:
-        summary = run_ingest(
-            paths,
-            store,
-            Settings(actors_file=actors_file),
-            workers,
-            batch_size,
-            progress_printer(quiet, paths),
-        )
+        if on_cluster:
+            from .cluster import connect, ingest_on_cluster
+
+            with connect(cluster, scheduler) as client:
+                summary = ingest_on_cluster(
+                    paths,
+                    store,
+                    settings,
+                    client,
+                    shards or f"{db}.shards",
+                    partition_size,
+                    batch_size,
+                    progress_printer(quiet, paths),
+                    keep_shards=shards is not None,
+                )
+        else:
+            summary = run_ingest(
+                paths, store, settings, workers, batch_size, progress_printer(quiet, paths)
+            )
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -542,11 +602,20 @@ def export(
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
 @click.option("--limit", type=int, help="First N articles only.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-def bench(corpus: str, limit: int | None, workers: int) -> None:
+@click.option(
+    "--cluster",
+    metavar="local:N",
+    help="Ingest on a Dask LocalCluster of N workers (bare spaCy on N processes).",
+)
+def bench(corpus: str, limit: int | None, workers: int, cluster: str | None) -> None:
     """Time end-to-end ingest against bare spaCy on the same texts, pipes and processes."""
     from .benchmark import run_bench
 
-    report = run_bench(corpus, limit, workers)
+    _check_cluster(workers, cluster, None)
+    try:
+        report = run_bench(corpus, limit, workers, cluster)
+    except AllegianceError as exc:
+        raise click.ClickException(str(exc)) from exc
     for key, value in report.items():
         click.echo(f"{key:>28}: {value}")
 

@@ -30,6 +30,7 @@ import re
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -343,7 +344,7 @@ def _cat(where: str, start: int | None = None, end: int | None = None) -> bytes:
 class ClusterSummary(Summary):
     """What a cluster ingest did: the local summary plus partitions and workers."""
 
-    partitions: int = 0
+    partitions: int = 0  # planned; those an earlier run loaded count in ``skipped``
     failed: int = 0
     workers: int = 0
     load_seconds: float = 0.0  # the client's time reading shards into the store
@@ -390,7 +391,9 @@ def connect(cluster: str | None = None, scheduler: str | None = None) -> Iterato
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            # Failures reach the user as rejects or a ClusterError; the workers' own logs
+            # (a heartbeat missed while the cluster shuts down) would only be noise.
+            silence_logs=logging.CRITICAL,
         ) as local,
         Client(local) as client,
     ):
@@ -438,61 +441,89 @@ def ingest_on_cluster(
     ``shards`` is a folder or fsspec URL every worker and the client can reach. With
     ``keep_shards`` false it is removed after a run in which every partition was loaded.
     """
-    from distributed import as_completed
     from fsspec.core import url_to_fs
 
     summary = ClusterSummary(workers=len(client.nthreads()))
     start = time.perf_counter()
     near = NearDuplicates(store)
-    client.register_plugin(Preload(settings), name="allegiance-preload")
     fs, root = url_to_fs(shards)
     fs.makedirs(root, exist_ok=True)
     parts = plan(paths, partition_size, settings_tag(settings), (store.path, store.path + ".wal"))
+    tasks = _Tasks(client, store, settings, shards, parts, summary)
     ahead = max(2, _AHEAD_PER_THREAD * sum(client.nthreads().values()))
-    running: dict[Any, Partition] = {}
-    finished: dict[int, tuple[Partition, Any]] = {}
-    queue = as_completed()
+    tasks.top_up(ahead)
+    for future in tasks.queue:
+        tasks.done.add(future)
+        for part, finished in tasks.ready():
+            began = time.perf_counter()
+            _load_shard(part, finished, fs, root, store, near, batch_size, summary)
+            summary.load_seconds += time.perf_counter() - began
+            if progress:
+                summary.seconds = time.perf_counter() - start
+                progress(summary)
+        tasks.top_up(ahead)
+    _tidy(fs, root, keep_shards, summary.failed == 0)
+    summary.seconds = time.perf_counter() - start
+    return summary
 
-    def submit(count: int) -> None:
-        if count <= 0:
-            return
-        for part in parts:
-            future = client.submit(
+
+class _Tasks:
+    """The partitions on the cluster: submitted a few ahead, handed back in partition order."""
+
+    def __init__(
+        self,
+        client: Any,
+        store: Store,
+        settings: Settings,
+        shards: str,
+        parts: Iterator[Partition],
+        summary: ClusterSummary,
+    ) -> None:
+        from distributed import as_completed
+
+        self.client, self.store, self.settings, self.shards = client, store, settings, shards
+        self.parts, self.summary = parts, summary
+        self.queue = as_completed()
+        self.order: deque[tuple[Partition, Any]] = deque()  # submitted, in partition order
+        self.done: set[Any] = set()
+        self.loading = False  # the pipeline-loading plugin is registered
+
+    def top_up(self, ahead: int) -> None:
+        """Submit partitions until ``ahead`` are running, skipping those an earlier run
+        loaded already."""
+        while len(self.order) - len(self.done) < ahead:
+            part = next(self.parts, None)
+            if part is None:
+                return
+            self.summary.partitions += 1
+            loaded = self.store.partition_items(part.shard)
+            if loaded is not None:  # nothing to code: the store has every item of it
+                self.summary.read += loaded
+                self.summary.skipped += loaded
+                continue
+            if not self.order and not self.loading:
+                # Only now: a run with nothing left to code loads no model.
+                self.client.register_plugin(Preload(self.settings), name="allegiance-preload")
+                self.loading = True
+            future = self.client.submit(
                 code_partition,
                 part,
-                settings,
-                shards,
+                self.settings,
+                self.shards,
                 key=f"allegiance-partition-{part.index}-{uuid.uuid4().hex[:8]}",
                 retries=1,  # a transient read error gets a second try; a dead worker, more
                 pure=False,
             )
-            running[future] = part
-            queue.add(future)
-            summary.partitions += 1
-            count -= 1
-            if count <= 0:
-                return
+            self.order.append((part, future))
+            self.queue.add(future)
 
-    submit(ahead)
-    following = 0
-    for future in queue:
-        part = running.pop(future)
-        finished[part.index] = (part, future)
-        # Shards are loaded in partition order only: the store sees the inputs in the order
-        # a local run reads them, which fixes first copies and near-duplicate links.
-        while following in finished:
-            done, done_future = finished.pop(following)
-            began = time.perf_counter()
-            _load_shard(done, done_future, fs, root, store, near, batch_size, summary)
-            summary.load_seconds += time.perf_counter() - began
-            following += 1
-            if progress:
-                summary.seconds = time.perf_counter() - start
-                progress(summary)
-        submit(ahead - len(running))
-    _tidy(fs, root, keep_shards, summary.failed == 0)
-    summary.seconds = time.perf_counter() - start
-    return summary
+    def ready(self) -> Iterator[tuple[Partition, Any]]:
+        """Finished partitions, in partition order only: the store sees the inputs in the
+        order a local run reads them, which fixes first copies and near-duplicate links."""
+        while self.order and self.order[0][1] in self.done:
+            part, future = self.order.popleft()
+            self.done.discard(future)
+            yield part, future
 
 
 def _load_shard(
@@ -532,8 +563,7 @@ def _load_shard(
     summary.read += len(items)
     summary.skipped += len(items) - len(fresh)
     store_results(fresh, store, near, batch_size, summary)
-    if store.seen([label]):
-        store.forget(label)  # a failure of this partition in an earlier run is over
+    store.partition_loaded(part.shard, len(items), label)
 
 
 def _tidy(fs: Any, root: str, keep: bool, complete: bool) -> None:

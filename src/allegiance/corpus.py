@@ -423,11 +423,15 @@ def count_inputs(paths: Iterable[str]) -> int:
     """About how many articles the paths hold (JSONL lines, one per other file), for an ETA."""
     total = 0
     for path in discover(paths):
-        if path.lower().endswith(".jsonl"):
-            with open(path, "rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-        else:
-            total += 1
+        # Only local JSONL is read ahead; a URL (fetched or fsspec) counts as one.
+        if path.lower().endswith(".jsonl") and "://" not in path:
+            try:
+                with open(path, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+                continue
+            except OSError:  # missing or unreadable: one input, which will be a reject
+                pass
+        total += 1
     return total
 
 

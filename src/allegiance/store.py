@@ -23,7 +23,7 @@ import duckdb
 from .errors import AllegianceError
 from .records import ArticleResult, Event, Rejected
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each migration takes the schema from version n-1 to n; they run in order, once.
 MIGRATIONS: tuple[str, ...] = (
@@ -52,6 +52,10 @@ MIGRATIONS: tuple[str, ...] = (
         trigger_start INTEGER, source_text VARCHAR, source_start INTEGER,
         target_text VARCHAR, target_start INTEGER, modality VARCHAR, confidence DOUBLE,
         PRIMARY KEY (event_id, article_id, sentence_start, trigger_start));
+    """,
+    # 2: the cluster path's shards already loaded, so a re-run does not code them again.
+    """
+    CREATE TABLE partitions (shard VARCHAR PRIMARY KEY, items INTEGER);
     """,
 )
 
@@ -220,14 +224,20 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return bool(self._scalar("SELECT count(*) FROM articles WHERE id = ?", [article_id]))
 
-    def forget(self, input_key: str) -> None:
-        """Drop what a run recorded for one input (its ``inputs`` and ``rejects`` rows): a
-        cluster partition that failed in one run and went through in the next leaves no
-        stale reject behind."""
+    def partition_items(self, shard: str) -> int | None:
+        """How many items a cluster shard of this name held, if it was loaded already."""
+        value = self._scalar("SELECT items FROM partitions WHERE shard = ?", [shard])
+        return None if value is None else int(value)
+
+    def partition_loaded(self, shard: str, items: int, label: str) -> None:
+        """Record a cluster shard as loaded, after all its batches were written; drop what
+        an earlier run recorded for the same partition failing (its ``label`` in ``inputs``
+        and ``rejects``)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM rejects WHERE input = ?", [input_key])
-            self.con.execute("DELETE FROM inputs WHERE input = ?", [input_key])
+            self.con.execute("DELETE FROM rejects WHERE input = ?", [label])
+            self.con.execute("DELETE FROM inputs WHERE input = ?", [label])
+            self.con.execute("INSERT OR REPLACE INTO partitions VALUES (?, ?)", [shard, items])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
