@@ -390,7 +390,8 @@ def connect(cluster: str | None = None, scheduler: str | None = None) -> Iterato
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # Any free port: Dask's fixed default collides with another cluster here.
+            dashboard_address=":0",
             # Failures reach the user as rejects or a ClusterError; the workers' own logs
             # (a heartbeat missed while the cluster shuts down) would only be noise.
             silence_logs=logging.CRITICAL,
