@@ -1,7 +1,9 @@
 """`allegiance bench`: end-to-end ingest against bare spaCy on the same texts.
 
 Both runs use the same pipeline package with all its pipes and the same number of processes;
-the ratio of their speeds says what allegiance costs on top of the parse. Peak memory is the
+the ratio of their speeds says what allegiance costs on top of the parse. CPU seconds an
+article (the whole process tree's, over the timed part) say the same where other users'
+load on the machine makes wall time unsteady. Peak memory is the
 largest proportional set size (PSS) of the whole process tree (this process and its
 workers), sampled from /proc while each run goes: memory the workers share with the parent
 counts once.
@@ -26,10 +28,15 @@ _SAMPLE = 0.2
 
 
 class _PeakMemory:
-    """Samples the resident memory of this process and its descendants in a thread."""
+    """Samples the memory (PSS) and CPU time of this process and its descendants in a
+    thread. ``start_clock`` marks where the timed part begins; ``cpu_seconds`` is the CPU
+    time the tree spent since then, which another user's load on the machine does not
+    inflate as it does wall time."""
 
     def __init__(self) -> None:
         self.peak = 0
+        self._base: dict[int, float] | None = None
+        self._cpu: dict[int, float] = {}  # last seen CPU seconds of each pid since the mark
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -41,15 +48,32 @@ class _PeakMemory:
         self._stop.set()
         self._thread.join()
 
+    def start_clock(self) -> None:
+        self._base = {pid: _cpu(pid) for pid in _tree(os.getpid())}
+        self._cpu = dict(self._base)
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the tree since ``start_clock`` (a worker that ended counts as last
+        sampled, at most one sampling interval short)."""
+        self._note_cpu(_tree(os.getpid()))
+        base = self._base or {}
+        return sum(cpu - base.get(pid, 0.0) for pid, cpu in self._cpu.items())
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            pids = _tree(os.getpid())
+            self.peak = max(self.peak, sum(_pss(pid) for pid in pids))
+            if self._base is not None:
+                self._note_cpu(pids)
             self._stop.wait(_SAMPLE)
 
+    def _note_cpu(self, pids: list[int]) -> None:
+        for pid in pids:
+            self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu(pid))
 
-def _tree_rss(root: int) -> int:
-    """Memory of a process and all its descendants (Linux /proc), counted as PSS: pages the
-    forked workers share with their parent are split between them, not counted twice."""
+
+def _tree(root: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -62,12 +86,28 @@ def _tree_rss(root: int) -> int:
             (line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0"
         )
         children.setdefault(int(ppid), []).append(int(entry.name))
-    total, stack = 0, [root]
+    out, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += _pss(pid)
+        out.append(pid)
         stack += children.get(pid, [])
-    return total
+    return out
+
+
+def _tree_rss(root: int) -> int:
+    """Memory of a process and all its descendants, counted as PSS: pages the forked
+    workers share with their parent are split between them, not counted twice."""
+    return sum(_pss(pid) for pid in _tree(root))
+
+
+def _cpu(pid: int) -> float:
+    """User plus system CPU seconds of a process so far (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pss(pid: int) -> int:
@@ -106,10 +146,12 @@ def run_bench(
 
     with _PeakMemory() as mem_spacy:
         nlp = spacy.load(settings.model)
+        mem_spacy.start_clock()
         start = time.perf_counter()
         for _ in nlp.pipe(texts, batch_size=settings.batch_size, n_process=workers):
             pass
         t_spacy = time.perf_counter() - start
+        cpu_spacy = mem_spacy.cpu_seconds()
     del nlp
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,14 +159,18 @@ def run_bench(
         _write_corpus(path, records)
         with _PeakMemory() as mem_ingest:
             if cluster:
-                t_ingest, summary, extra = _cluster_ingest(path, Path(tmp), settings, cluster)
+                t_ingest, cpu_ingest, summary, extra = _cluster_ingest(
+                    path, Path(tmp), settings, cluster, mem_ingest
+                )
             else:
                 # As for bare spaCy, loading happens before the clock starts.
                 preload(settings)
                 store = Store.open(Path(tmp) / "bench.duckdb")
+                mem_ingest.start_clock()
                 start = time.perf_counter()
                 summary = ingest([str(path)], store, settings, workers)
                 t_ingest = time.perf_counter() - start
+                cpu_ingest = mem_ingest.cpu_seconds()
                 store.close()
                 extra = {}
 
@@ -137,6 +183,9 @@ def run_bench(
         "allegiance articles/s": round(len(texts) / t_ingest, 1),
         "allegiance words/s": round(words / t_ingest),
         "ratio (allegiance / spaCy)": round(t_spacy / t_ingest, 3),
+        "bare spaCy CPU s/article": round(cpu_spacy / len(texts), 3),
+        "allegiance CPU s/article": round(cpu_ingest / len(texts), 3),
+        "CPU ratio (spaCy / allegiance)": round(cpu_spacy / cpu_ingest, 3),
         "events": summary.events,
         "rejects": summary.rejects,
         **extra,
@@ -162,27 +211,33 @@ def _write_corpus(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def _cluster_ingest(
-    corpus: Path, tmp: Path, settings: Settings, cluster: str
-) -> tuple[float, Summary, dict[str, Any]]:
+    corpus: Path, tmp: Path, settings: Settings, cluster: str, sampler: _PeakMemory
+) -> tuple[float, float, Summary, dict[str, Any]]:
     """Ingest on Dask: the clock starts once the workers are up with the pipeline loaded
     (as for bare spaCy and the local run); that start-up is reported on its own."""
-    from .cluster import Preload, connect, ingest_on_cluster
+    from .cluster import Preload, connect, ingest_on_cluster, local_workers
 
+    # Eight partitions a worker at least: the last partition runs while other workers have
+    # nothing left, so on a short corpus a smaller partition shortens that tail.
+    articles = sum(1 for _ in corpus.open(encoding="utf-8"))
+    size = max(1, min(128, articles // (8 * local_workers(cluster))))
     began = time.perf_counter()
     with connect(cluster) as client:
         client.register_plugin(Preload(settings), name="allegiance-preload")
         startup = time.perf_counter() - began
         store = Store.open(tmp / "bench.duckdb")
+        sampler.start_clock()
         start = time.perf_counter()
         summary = ingest_on_cluster(
-            [str(corpus)], store, settings, client, str(tmp / "shards"), keep_shards=False
+            [str(corpus)], store, settings, client, str(tmp / "shards"), size, keep_shards=False
         )
         t_ingest = time.perf_counter() - start
+        cpu = sampler.cpu_seconds()  # while the workers are still there
         store.close()
     extra = {
         "cluster": cluster,
-        "partitions": summary.partitions,
+        "partitions": f"{summary.partitions} of {size} articles",
         "cluster start + model load (s)": round(startup, 1),
         "client loading shards (s)": round(summary.load_seconds, 1),
     }
-    return t_ingest, summary, extra
+    return t_ingest, cpu, summary, extra

@@ -136,7 +136,7 @@ def plan(
         if run and (is_web != _is_web(run[0][0]) or (not is_web and len(run) >= size)):
             yield _whole(index, run, tag)
             index, run = index + 1, []
-        if given.lower().endswith(".jsonl") and stamp != "missing":
+        if given.lower().endswith(".jsonl") and _opens(where):
             if run:
                 yield _whole(index, run, tag)
                 index, run = index + 1, []
@@ -211,7 +211,7 @@ def _locate(given: str) -> tuple[str, str]:
         fs, path = url_to_fs(given)
         try:
             info = fs.info(path)
-        except (FileNotFoundError, OSError):
+        except OSError:
             return given, "missing"
         changed = next(
             (info[k] for k in ("mtime", "LastModified", "ETag", "updated", "created") if k in info),
@@ -224,6 +224,19 @@ def _locate(given: str) -> tuple[str, str]:
     except OSError:
         return where, "missing"
     return where, f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _opens(where: str) -> bool:
+    """Whether a file can be opened here; one that cannot is left whole to a worker, whose
+    read says why (no such file, unreadable), as a local run does."""
+    from fsspec.core import url_to_fs
+
+    fs, path = url_to_fs(where)
+    try:
+        with fs.open(path, "rb"):
+            return True
+    except OSError:
+        return False
 
 
 def _jsonl_slices(where: str, size: int) -> Iterator[tuple[int, int, int]]:
@@ -312,13 +325,10 @@ def _complete(fs: Any, path: str) -> int | None:
 def read_partition(part: Partition) -> Iterator[tuple[str, RawDoc | Rejected]]:
     """(input key, RawDoc or Rejected) of a partition's inputs, as a local run reads them."""
     if part.first_line:
-        given, where = part.inputs[0], part.where[0]
-        try:
-            data = _cat(where, part.start, part.end)
-        except OSError as exc:
-            yield given, Rejected(None, given, "ingest", "unreadable", str(exc))
-            return
-        yield from read_jsonl_slice(given, data, part.first_line)
+        # The client read this file to cut it, so an error now is the storage's, not the
+        # input's: it fails the task, which Dask tries again, and a re-run retries it.
+        data = _cat(part.where[0], part.start, part.end)
+        yield from read_jsonl_slice(part.inputs[0], data, part.first_line)
         return
     fetcher = None
     for given, where in zip(part.inputs, part.where, strict=True):

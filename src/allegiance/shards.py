@@ -44,6 +44,7 @@ _ACTOR = pa.struct(
         ("kind", pa.string()),
         ("office", pa.string()),
         ("cameo", pa.string()),
+        ("code", pa.string()),  # derived (Actor.code), kept for queries on the shards
     ]
 )
 _EVENT_ACTOR = pa.struct(
@@ -184,6 +185,7 @@ def _actor_row(a: Actor) -> dict[str, Any]:
         "kind": a.kind,
         "office": a.office,
         "cameo": a.cameo,
+        "code": a.code,
     }
 
 
@@ -268,7 +270,7 @@ def _result(row: dict[str, Any]) -> ArticleResult | Rejected:
 
 
 def _actor(d: dict[str, Any]) -> Actor:
-    return Actor(**d)
+    return Actor(**{k: v for k, v in d.items() if k != "code"})
 
 
 def _mention(d: dict[str, Any]) -> Mention:
