@@ -149,3 +149,9 @@ def test_backers_of_opposing_sides_are_not_each_others_backers(pipeline):
     assert not any(e["type"] == "SUPPORT" for e in found), found
     found = events(pipeline, "India and Pakistan supported each other.")
     assert has(found, "SUPPORT", "IND", "PAK"), found  # the reciprocal reading stays
+
+
+@pytest.mark.slow
+def test_joint_backers_of_a_thing_are_not_each_others_backers(pipeline):
+    found = events(pipeline, "Canada and Norway supported the operation, they said on Friday.")
+    assert not any(e["type"] == "SUPPORT" and e["target"] for e in found), found

@@ -470,7 +470,12 @@ class EventExtractor:
             kind, mode = "ACCUSE", "disapprove"  # a government's protest is a complaint
         if kind == "SUPPORT" and _apart(tok):
             return [], kind, mode  # rivals, not a backing of anyone named
-        if not targets and len(sources) > 1 and kind in _RECIPROCAL:
+        if (
+            not targets
+            and len(sources) > 1
+            and kind in _RECIPROCAL
+            and not (kind == "SUPPORT" and _backs_a_thing(tok))
+        ):
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
             ]
@@ -847,6 +852,11 @@ def _apart(verb: Token) -> bool:
         o.lower_ in _SIDES and any(m.lower_ in _APART for m in o.children if m.dep_ == "amod")
         for o in _children(verb, "dobj")
     )
+
+
+def _backs_a_thing(verb: Token) -> bool:
+    """ "A and B supported the operation" backs the operation, not each other."""
+    return any(o.lower_ not in ("other", "another") for o in _children(verb, "dobj"))
 
 
 def _clause_of(trig: _Trigger) -> Token:
