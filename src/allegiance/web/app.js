@@ -12,7 +12,7 @@
   const CAMP_COLOURS = ["#2b6cd4", "#e08a00", "#8a3ccf", "#00897b", "#c2185b", "#6d7f00"];
   const NEUTRAL = "#9aa1ad";
   const QUAD = { 1: "#a6d96a", 2: "#1a9850", 3: "#fdae61", 4: "#d7301f" };  // as style.css
-  const PAGE = 50;
+  const PAGE = 25;
 
   const state = { filters: {}, cursors: [null], theatres: [] };
 
@@ -130,9 +130,11 @@
     return camp === null ? NEUTRAL : CAMP_COLOURS[camp % CAMP_COLOURS.length];
   }
 
-  // Camps sit on a circle around the centre, each a ring of its members; the neutral
-  // actors ring the centre. Deterministic: the same store draws the same picture.
-  function layout(nodes, country, width, height) {
+  // Camps stand side by side, each a ring of its members (two rings when crowded), the
+  // neutral actors in a row below. Deterministic: the same store draws the same picture.
+  const WIDTH = 760, HEIGHT = 460, MAX_NODES = 48;
+
+  function layout(nodes, country) {
     const groups = new Map();
     for (const node of nodes) {
       const camp = campOf(node, country);
@@ -141,36 +143,47 @@
       groups.get(key).push(node);
     }
     const camps = [...groups.keys()].filter((k) => k !== "neutral").sort((a, b) => a - b);
-    const cx = width / 2, cy = height / 2;
-    const spread = camps.length > 1 ? Math.min(width, height) * 0.3 : 0;
-    const places = new Map();
-    const centres = new Map();
+    const places = new Map(), centres = new Map();
+    const cy = groups.has("neutral") ? HEIGHT * 0.42 : HEIGHT * 0.5;
+    const room = Math.min(WIDTH / (2 * Math.max(1, camps.length)) - 70, cy - 40);
     camps.forEach((camp, i) => {
-      const angle = Math.PI + (2 * Math.PI * i) / camps.length;
-      centres.set(camp, [cx + spread * 1.3 * Math.cos(angle), cy + spread * Math.sin(angle)]);
-    });
-    if (groups.has("neutral")) centres.set("neutral", camps.length > 1 ? [cx, cy] : [cx, height - 60]);
-    for (const [key, members] of groups) {
-      const [gx, gy] = centres.get(key);
-      const radius = members.length > 1 ? 24 + 9 * members.length : 0;
-      members.sort((a, b) => a.name.localeCompare(b.name));
-      members.forEach((node, i) => {
-        const angle = -Math.PI / 2 + (2 * Math.PI * i) / members.length;
-        const r = key === "neutral" ? radius * 0.7 : Math.min(radius, 80);
-        places.set(node.id, [gx + r * Math.cos(angle), gy + r * Math.sin(angle)]);
+      const cx = (WIDTH * (i + 0.5)) / camps.length;
+      centres.set(camp, [cx, cy]);
+      const members = groups.get(camp);
+      members.forEach((node, j) => {
+        const inner = members.length > 12 && j % 2 === 1;
+        const r = members.length === 1 ? 0 : Math.min(room, 18 + 7 * members.length) * (inner ? 0.6 : 1);
+        const angle = -Math.PI / 2 + (2 * Math.PI * j) / members.length;
+        places.set(node.id, [cx + r * Math.cos(angle), cy + r * Math.sin(angle)]);
       });
-    }
+    });
+    const neutral = groups.get("neutral") || [];
+    neutral.forEach((node, j) => {
+      const y = camps.length ? HEIGHT - 30 - 26 * (j % 2) : HEIGHT / 2;
+      places.set(node.id, [(WIDTH * (j + 0.5)) / neutral.length, y]);
+    });
     return { places, centres };
+  }
+
+  // The strongest actors of a theatre, by the evidence on their edges, when there are many.
+  function strongest(nodes, edges) {
+    if (nodes.length <= MAX_NODES) return nodes;
+    const strength = new Map();
+    for (const e of edges) {
+      for (const id of [e.source, e.target]) strength.set(id, (strength.get(id) || 0) + e.weight);
+    }
+    return [...nodes].sort((a, b) => (strength.get(b.id) || 0) - (strength.get(a.id) || 0))
+      .slice(0, MAX_NODES);
   }
 
   function drawNetwork(graph, country) {
     const svg = $("#network");
     clear(svg);
+    svg.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
     const edges = graph.edges.filter((e) => e.theatre === country);
-    const used = new Set(edges.flatMap((e) => [e.source, e.target]));
-    const nodes = graph.nodes.filter((n) => n.camps && country in n.camps &&
-      (used.has(n.id) || campOf(n, country) !== null));
-    const { places, centres } = layout(nodes, country, 640, 440);
+    const inTheatre = graph.nodes.filter((n) => n.camps && country in n.camps);
+    const nodes = strongest(inTheatre, edges);
+    const { places, centres } = layout(nodes, country);
     const heaviest = Math.max(1, ...edges.map((e) => e.weight));
     const edgeLayer = svgEl("g", { class: "edges" });
     for (const edge of edges) {
@@ -186,21 +199,28 @@
       edgeLayer.append(line);
     }
     svg.append(edgeLayer);
-    for (const [key, [x, y]] of centres) {
-      if (key === "neutral") continue;
-      svg.append(svgEl("text", { class: "camp-label", x, y: Math.max(14, y - 95),
-        "text-anchor": "middle" }, `Camp ${Number(key) + 1}`));
+    for (const [key, [x]] of centres) {
+      svg.append(svgEl("text", { class: "camp-label", x, y: 16, "text-anchor": "middle" },
+        `Camp ${Number(key) + 1}`));
+    }
+    if (inTheatre.length > nodes.length) {
+      svg.append(svgEl("text", { class: "camp-label", x: 6, y: HEIGHT - 6 },
+        `the ${nodes.length} most tied of ${inTheatre.length} actors`));
     }
     const nodeLayer = svgEl("g", { class: "nodes" });
     for (const node of nodes) {
       const [x, y] = places.get(node.id);
       const camp = campOf(node, country);
+      const centre = centres.get(camp);
+      // Labels point away from their camp's centre, so a ring's labels do not cross it.
+      const left = centre ? x < centre[0] - 1 : false;
       const g = svgEl("g", { class: "node", "data-camp": camp === null ? "neutral" : camp,
         transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` });
-      g.append(svgEl("circle", { r: 9, fill: colourOf(camp) }));
-      g.append(svgEl("text", { x: 12, y: 4 }, node.name));
+      g.append(svgEl("circle", { r: 8, fill: colourOf(camp) }));
+      g.append(svgEl("text", { x: left ? -11 : 11, y: 4, "text-anchor": left ? "end" : "start" },
+        node.name));
       g.append(svgEl("title", {}, `${node.name} (${node.code})` +
-        (camp === null ? ", neutral" : `, camp ${camp + 1}`)));
+        (camp === null ? ", neutral" : `, camp ${camp + 1}`) + "; click for its events"));
       g.addEventListener("click", guarded(async () => {
         $("#filters").elements.actor.value = node.actor_id || node.id;
         await applyFilters();
@@ -216,17 +236,22 @@
     return dot;
   }
 
+  function names(actors) {
+    const shown = actors.slice(0, 20).map((a) => a.name).join(", ");
+    return actors.length > 20 ? `${shown} and ${actors.length - 20} more` : shown;
+  }
+
   function listCamps(theatre) {
     const list = $("#camps-list");
     clear(list);
     if (!theatre) return;
     theatre.camps.forEach((camp, i) => {
       list.append(el("li", { class: "camp", "data-camp": i }, swatch(colourOf(i)),
-        `Camp ${i + 1}: ${camp.map((a) => a.name).join(", ")}`));
+        `Camp ${i + 1}: ${names(camp)}`));
     });
     if (theatre.neutral.length) {
       list.append(el("li", { class: "neutral" }, swatch(NEUTRAL),
-        `Neutral: ${theatre.neutral.map((a) => a.name).join(", ")}`));
+        `Neutral: ${names(theatre.neutral)}`));
     }
   }
 
@@ -252,7 +277,7 @@
     const svg = $("#timeline");
     clear(svg);
     if (!rows.length) {
-      svg.append(svgEl("text", { x: 320, y: 85, "text-anchor": "middle" }, "No dated events"));
+      svg.append(svgEl("text", { x: 320, y: 150, "text-anchor": "middle" }, "No dated events"));
       return;
     }
     const counts = new Map();
@@ -263,7 +288,7 @@
     const months = monthsBetween(rows[0].month, rows[rows.length - 1].month);
     const totals = months.map((m) => Object.values(counts.get(m) || {}).reduce((a, b) => a + b, 0));
     const top = Math.max(1, ...totals);
-    const left = 30, bottom = 150, height = 130, width = 600;
+    const left = 30, bottom = 270, height = 250, width = 600;
     const step = width / months.length;
     svg.append(svgEl("text", { x: left - 4, y: bottom - height + 4, "text-anchor": "end" }, top));
     svg.append(svgEl("line", { x1: left, x2: left + width, y1: bottom, y2: bottom, stroke: "#d9dde5" }));
@@ -332,7 +357,7 @@
         actorCell(ev.source_id, ev.source_code, ev.source_name),
         actorCell(ev.target_id, ev.target_code, ev.target_name),
         el("td", {}, ev.modality),
-        el("td", {}, ev.num_articles),
+        el("td", { class: "num" }, ev.num_articles),
         el("td", {}, ev.location_name || ""));
       const open = guarded(() => openEvent(ev.id, row));
       row.addEventListener("click", open);
