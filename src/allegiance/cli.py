@@ -619,3 +619,7 @@ def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None
         report = evaluate.eval_actors(path, pipe)
     report.errors = report.errors[:show]
     click.echo(report.to_text())
+
+
+# The alignment commands live in their own module; importing it registers them on ``main``.
+from . import cli_graph  # noqa: E402,F401

@@ -277,6 +277,41 @@ def ties_from_results(results: Iterable[ArticleResult]) -> list[Tie]:
     return list(merged.values())
 
 
+def ties_from_store(store: Any, since: date | None = None, until: date | None = None) -> list[Tie]:
+    """Ties of the events in a store (``Store.ties`` rows)."""
+    return [_tie_of_row(row) for row in store.ties(since, until)]
+
+
+def _tie_of_row(row: dict[str, Any]) -> Tie:
+    def actor(p: str) -> Actor:
+        return Actor(
+            id=row[p + "id"],
+            name=row[p + "name"],
+            country=row[p + "country"],
+            sector=row[p + "sector"],
+            kind=row[p + "kind"] or "unknown",
+            cameo=row[p + "code"],
+        )
+
+    said = zip(
+        row["report_articles"] or [], row["sentences"] or [], row["modalities"] or [], strict=True
+    )
+    return Tie(
+        id=row["id"],
+        type=row["type"],
+        mode=row["mode"],
+        source=actor("s_"),
+        target=actor("t_"),
+        date=row["date"],
+        modality=row["modality"],
+        confidence=row["confidence"],
+        articles=max(1, row["articles"] or 1),
+        location_country=row["location"],
+        context=tuple(dict.fromkeys(row["context"] or [])),
+        evidence=tuple(Evidence(a, s, m) for a, s, m in said),
+    )
+
+
 def _merge(old: Tie, said: Evidence, context: tuple[str, ...], articles: int) -> Tie:
     """Another report of the same event: the surer modality wins, the evidence adds up."""
     surer = MODALITY.get(said.modality, 0) > MODALITY.get(old.modality, 0)
@@ -306,11 +341,13 @@ def _is_state(actor: Actor) -> bool:
     )
 
 
+def usable_target(actor: Actor) -> bool:
+    """Whether an actor is an identified party: not an unresolved name, not a bystander."""
+    return actor.code != "UNK" and actor.sector not in _BYSTANDERS
+
+
 def usable(tie: Tie) -> bool:
-    """Whether both actors are identified parties: not unresolved names, not bystanders."""
-    return all(
-        a.code != "UNK" and a.sector not in _BYSTANDERS for a in (tie.source, tie.target)
-    )
+    return usable_target(tie.source) and usable_target(tie.target)
 
 
 def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
@@ -324,9 +361,11 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
         for country in {_party_country(a) for a in (tie.source, tie.target)} - {None}:
             mass[str(country)] += 1
         s, t = tie.source.country, tie.target.country
-        if tie.type in ("ASSAULT", "COERCE") and t and s != t and tie.target.code != "UNK":
+        if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
             mass[t] += 1  # an unclaimed strike ("missiles hit Kyiv") counts too
             struck[t] += 1
+            if s:
+                struck[s] -= 1
             if s and _is_state(tie.source) and _is_state(tie.target):
                 wars.add((s, t))
     found = {c for c, n in mass.items() if n >= _MIN_MASS}
@@ -341,7 +380,7 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
         if a in parent and b in parent:
             ra, rb = root(a), root(b)
             if ra != rb:
-                # the country more attacks fall on names the war
+                # the country attacked more than it attacks names the war
                 keep, drop = sorted((ra, rb), key=lambda c: (-struck[c], c))
                 parent[drop] = keep
     return {c: root(c) for c in sorted(found)}
@@ -374,7 +413,9 @@ def place_ties(ties: list[Tie], theatres: dict[str, str]) -> Iterator[tuple[Tie,
                 per_article[art][where] += 1
     for tie in ties:
         where = placed[tie.id]
-        if where is None:
+        if where is None and ALIGNMENT.get(tie.type):
+            # only a tie that counts for the camps; contact placed by article alone would list
+            # every visitor the story mentions as a neutral party of its war
             votes: Counter[str] = Counter()
             for art in {e.article_id for e in tie.evidence}:
                 counts = per_article.get(art)
@@ -532,35 +573,49 @@ def _camps_and_neutral(
 def _attach_outsiders(
     camps: list[list[str]], adj: dict[str, dict[str, float]], local: set[str]
 ) -> list[list[str]]:
-    """Join a camp of outsiders only (foreign powers striking one side) to the local camp
-    that fights the same enemy: the enemy of my enemy, used only where nothing else ties
-    them, so that three states bombing the Houthis do not make three camps."""
+    """The enemy of my enemy, used only where nothing else ties a camp to another.
+
+    A camp of outsiders only (foreign powers striking one side) joins the local camp that
+    fights the same enemy, so three states bombing the Houthis do not make three camps. A
+    lone local fighter ("Haftar's forces attacked the GNA" where Haftar's backers are named
+    apart) joins the one other local camp it is not hostile to, when there is exactly one.
+    """
     camps = [list(c) for c in camps]
 
     def net(x: list[str], y: list[str]) -> float:
         return sum(adj[a].get(b, 0.0) for a in x for b in y)
 
+    def target(i: int) -> int | None:
+        camp = camps[i]
+        enemies = {j: -net(camp, o) for j, o in enumerate(camps) if j != i and net(camp, o) < 0}
+        if not enemies:
+            return None
+        others = [j for j in range(len(camps)) if j != i and j not in enemies]
+        if any(n in local for n in camp):
+            if len(camp) > 1:
+                return None
+            free = [j for j in others if any(n in local for n in camps[j])]
+            return free[0] if len(free) == 1 and net(camp, camps[free[0]]) == 0 else None
+        best, score = None, 0.0
+        for j in others:
+            if net(camp, camps[j]) < 0:
+                continue
+            shared = sum(
+                min(w, -net(camps[j], camps[k]))
+                for k, w in enemies.items()
+                if net(camps[j], camps[k]) < 0
+            )
+            if shared > score:
+                best, score = j, shared
+        return best
+
     changed = True
     while changed:
         changed = False
-        for i, camp in enumerate(camps):
-            if any(n in local for n in camp):
-                continue
-            enemies = {j: -net(camp, other) for j, other in enumerate(camps) if j != i}
-            enemies = {j: w for j, w in enemies.items() if w > 0}
-            best, score = None, 0.0
-            for j, other in enumerate(camps):
-                if j == i or j in enemies or net(camp, other) < 0:
-                    continue
-                shared = sum(
-                    min(w, -net(other, camps[k]))
-                    for k, w in enemies.items()
-                    if k != j and net(other, camps[k]) < 0
-                )
-                if shared > score:
-                    best, score = j, shared
-            if best is not None:
-                camps[best] += camp
+        for i in range(len(camps)):
+            j = target(i)
+            if j is not None:
+                camps[j] += camps[i]
                 del camps[i]
                 changed = True
                 break
@@ -709,8 +764,11 @@ def backers(ties: Iterable[Tie], who: str, options: Options | None = None) -> di
     days = [d for t in ties if (d := t.day) is not None]
     reference = options.until or (max(days) if days else None)
 
+    exact = any(_named(a, who) for t in ties for a in (t.source, t.target))
+
     def matches(actor: Actor) -> bool:
-        return _named(actor, who)
+        # "Haftar" finds Khalifa Haftar when no actor is called exactly that
+        return _named(actor, who) if exact else who.casefold() in actor.name.casefold()
 
     found: Actor | None = None
     sides_: dict[str, dict[str, Any]] = {}
