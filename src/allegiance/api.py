@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .errors import AllegianceError
+from .graph import Options, backers, graph_json, sides, ties_from_store
 from .settings import Settings
 from .store import EVENT_COLUMNS, EventFilter, Store, StoreError
 
@@ -103,12 +104,13 @@ class ArticleIn(BaseModel):
 class _State:
     """What one app holds: the open store and a lock around it (a DuckDB connection serves
     one thread at a time), the near-duplicate index for writes, and the graph's ties of the
-    current contents (``generation`` counts writes, so cached ties never go stale)."""
+    current contents (cleared by every write, so it never goes stale)."""
 
     def __init__(self, settings: ServeSettings, store: Store) -> None:
         self.settings, self.store = settings, store
         self.lock = threading.Lock()
         self.near: Any = None
+        self.generation = 0  # writes so far: a cache entry computed across one is dropped
         self.cache: dict[tuple[Any, ...], Any] = {}
 
 
@@ -457,31 +459,62 @@ def _graph_routes(r: APIRouter) -> None:
         found = _theatres(state, theatre, since, until, half_life_days)
         if theatre and not found:
             raise ApiError(404, f"no theatre {theatre!r} in the store; list them with /api/sides")
-        from .graph import graph_json
-
         return graph_json(found)
 
 
 # The alignment graph of the whole store is computed once per window and kept until a write:
-# on 100,000 events it takes seconds, and every page view asks for it.
+# on 100,000 events it takes seconds, and every page view asks for it. Only the query holds
+# the store's lock; building ties and camps runs beside other requests.
 _CACHED_WINDOWS = 8
+
+
+class _Fetched:
+    """Rows already read from the store, handed to ``graph.ties_from_store`` in its place."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def ties(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
+        return self.rows
 
 
 def _cached(state: _State, key: tuple[Any, ...], make: Any) -> Any:
     with state.lock:
-        if key not in state.cache:
+        if key in state.cache:
+            return state.cache[key]
+        generation = state.generation
+    value = make()
+    with state.lock:
+        if state.generation == generation:  # no write meanwhile: the value is current
             if len(state.cache) >= _CACHED_WINDOWS:
                 state.cache.clear()
-            state.cache[key] = make()
-        return state.cache[key]
+            state.cache[key] = value
+    return value
 
 
 def _ties(state: _State, since: date | None, until: date | None) -> list[Any]:
-    from .graph import ties_from_store
+    def make() -> list[Any]:
+        with state.lock:
+            rows = state.store.ties(since, until)
+        return ties_from_store(_Fetched(rows), since, until)
 
-    return _cached(
-        state, ("ties", since, until), lambda: ties_from_store(state.store, since, until)
-    )
+    return _cached(state, ("ties", since, until), make)
+
+
+def warm(app: FastAPI) -> threading.Thread:
+    """Build the camps of the whole store in the background, so the page's first view
+    does not wait for them."""
+    state: _State = app.state.allegiance
+
+    def run() -> None:
+        try:
+            _theatres(state, None, None, None, None)
+        except Exception:  # the first request computes it again and reports why
+            return
+
+    thread = threading.Thread(target=run, name="allegiance-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def _theatres(
@@ -492,8 +525,6 @@ def _theatres(
     half_life_days: float | None,
 ) -> list[Any]:
     """The theatres in the window (all, or the one named by ISO3 code or name)."""
-    from .graph import Options, sides
-
     ties = _ties(state, since, until)
     options = Options(since=since, until=until, half_life_days=half_life_days)
     found = _cached(state, ("sides", since, until, half_life_days), lambda: sides(ties, options))
@@ -506,8 +537,6 @@ def _theatres(
 def _backers(
     state: _State, actor_id: str, since: date | None, until: date | None
 ) -> dict[str, Any]:
-    from .graph import Options, backers
-
     ties = _ties(state, since, until)
     result: dict[str, Any] = backers(ties, actor_id, Options(since=since, until=until))
     return result
@@ -614,7 +643,7 @@ def _ingest(state: _State, article: ArticleIn) -> Any:
     assert body is not None
     # The input key is the content's hash: posting the same article again is a no-op.
     digest = hashlib.sha256(article.model_dump_json().encode("utf-8")).hexdigest()[:16]
-    key = f"api:{article.id or digest}:{digest}"
+    key = f"api:{article.id}:{digest}" if article.id else f"api:{digest}"
     raw = RawDoc(article.id, key, body, article.html is not None, article.title, article.published)
     with state.lock:
         if state.near is None:
@@ -623,6 +652,7 @@ def _ingest(state: _State, article: ArticleIn) -> Any:
             outcome = ingest_document(key, raw, state.store, state.settings.pipeline, state.near)
         except AllegianceError as exc:
             raise ApiError(500, f"the pipeline could not run: {exc}") from exc
+        state.generation += 1
         state.cache.clear()
     return outcome
 

@@ -566,7 +566,7 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
 
     import uvicorn
 
-    from .api import ServeSettings, create_app
+    from .api import ServeSettings, create_app, warm
 
     token = os.environ.get("ALLEGIANCE_TOKEN") or None
     settings = ServeSettings(db=Path(db), token=token, pipeline=Settings(actors_file=actors_file))
@@ -574,6 +574,7 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
         app = create_app(settings)
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc
+    warm(app)
     writes = "writes need the bearer token" if token else "read-only (ALLEGIANCE_TOKEN not set)"
     click.echo(f"allegiance: serving {db} at http://{host}:{port}/ ({writes})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,7 +14,15 @@
   const QUAD = { 1: "#a6d96a", 2: "#1a9850", 3: "#fdae61", 4: "#d7301f" };  // as style.css
   const PAGE = 25;
 
-  const state = { filters: {}, cursors: [null], theatres: [] };
+  const state = { filters: {}, cursors: [null], theatres: [], tickets: {} };
+
+  // Answers can come back out of order (a slow first graph, then a quick filter): each view
+  // draws only the answer to the latest request it made.
+  function ticket(view) {
+    const mine = (state.tickets[view] || 0) + 1;
+    state.tickets[view] = mine;
+    return () => state.tickets[view] === mine;
+  }
 
   // DOM helpers --------------------------------------------------------------------------
   function $(sel) { return document.querySelector(sel); }
@@ -60,13 +68,26 @@
     for (const [key, value] of Object.entries(params || {})) {
       if (value !== null && value !== undefined && value !== "") url.searchParams.set(key, value);
     }
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
-    const body = await response.json().catch(() => null);
-    if (!response.ok) {
-      const message = body && body.error ? body.error.message : response.statusText;
-      throw new Error(message);
+    busy(+1);
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      const body = await response.json().catch(() => null);
+      if (!response.ok) {
+        const message = body && body.error ? body.error.message : response.statusText;
+        throw new Error(message);
+      }
+      return body;
+    } finally {
+      // Counted down after the caller's own continuation has run, so a request that leads
+      // to another (an event, then its article) never shows the page idle in between.
+      setTimeout(() => busy(-1));
     }
-    return body;
+  }
+
+  // Requests in flight, on <body data-pending> for the cursor style and for tests.
+  function busy(change) {
+    state.pending = (state.pending || 0) + change;
+    document.body.dataset.pending = String(state.pending);
   }
 
   function guarded(fn) {
@@ -111,7 +132,9 @@
 
   async function showTheatre(country, filterTable) {
     $("#theatre").value = country;
+    const current = ticket("theatre");
     const graph = await api("/api/graph", { theatre: country });
+    if (!current()) return;
     const theatre = state.theatres.find((t) => t.country === country);
     drawNetwork(graph, country);
     listCamps(theatre);
@@ -257,7 +280,9 @@
 
   // Timeline: one stacked bar a month, by QuadClass, counted by the server. ----------------
   async function loadTimeline() {
+    const current = ticket("timeline");
     const data = await api("/api/timeline", state.filters);
+    if (!current()) return;
     drawTimeline(data.months);
   }
 
@@ -347,7 +372,9 @@
 
   async function loadEvents() {
     const cursor = state.cursors[state.cursors.length - 1];
+    const current = ticket("events");
     const data = await api("/api/events", { ...state.filters, limit: PAGE, cursor });
+    if (!current()) return;
     const body = $("#events tbody");
     clear(body);
     for (const ev of data.events) {
@@ -377,7 +404,9 @@
   async function openEvent(id, row) {
     for (const open of document.querySelectorAll("#events tr.open")) open.classList.remove("open");
     if (row) row.classList.add("open");
+    const current = ticket("event");
     const ev = await api(`/api/events/${encodeURIComponent(id)}`);
+    if (!current()) return;
     const box = $("#event-detail");
     clear(box);
     const target = ev.target_name ? ` → ${ev.target_name}` : "";
@@ -398,7 +427,9 @@
   }
 
   async function openArticle(id) {
+    const current = ticket("article");
     const art = await api(`/api/articles/${encodeURIComponent(id)}`);
+    if (!current()) return;
     const view = $("#article-view");
     clear(view);
     view.append(el("h3", {}, art.title || "(no title)"));
@@ -416,8 +447,9 @@
       e.preventDefault();
       await applyFilters();
     }));
-    $("#filters").addEventListener("reset", guarded(async () => {
-      await new Promise((r) => setTimeout(r));  // let the form clear itself first
+    $("#filters button[type=reset]").addEventListener("click", guarded(async (e) => {
+      e.preventDefault();
+      $("#filters").reset();  // cleared before the filters are read, not after
       await applyFilters();
     }));
     $("#theatre").addEventListener("change", guarded((e) => showTheatre(e.target.value, true)));
