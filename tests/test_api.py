@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from fastapi.testclient import TestClient
 from allegiance.api import ServeSettings, create_app
 from allegiance.cli import main
 from allegiance.store import EVENT_COLUMNS, EventFilter, Store
-from conftest import SCRIPT_ARTICLE, TOKEN
+from conftest import ROOT, SCRIPT_ARTICLE, TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -277,3 +279,16 @@ def test_api_warm_builds_the_camps_in_the_background(demo_store):
     app = create_app(ServeSettings(db=demo_store))
     warm(app).join(60)
     assert any(key[0] == "sides" for key in app.state.allegiance.cache)
+
+
+def test_api_readme_curl_calls_answer(writer):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    serve = text[text.index("## Serve") :]
+    block = serve[serve.index("curl") : serve.index("```", serve.index("curl"))]
+    gets = re.findall(r"curl '(?:http://127\.0\.0\.1:8000)(/api/[^']+)'", block)
+    assert len(gets) == 2
+    for path in gets:
+        assert writer.get(path).status_code == 200, path
+    body = json.loads(re.search(r"-d '(.*)'", block).group(1))
+    posted = writer.post("/api/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert posted.status_code == 201, posted.text
