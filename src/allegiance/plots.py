@@ -72,6 +72,7 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
     actors, line width by the weight of the evidence."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
 
     cols = min(3, len(theatres))
     rows = math.ceil(len(theatres) / cols)
@@ -84,7 +85,20 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
                 (x1, y1), (x2, y2) = pos[link.a], pos[link.b]
                 colour = _SUPPORT if link.weight > 0 else _HOSTILE
                 width = 0.6 + 2.4 * min(1.0, abs(link.weight) / 3)
-                ax.plot([x1, x2], [y1, y2], color=colour, lw=width, alpha=0.65, zorder=1)
+                if x1 == x2:  # same column: an arc, so ties along a camp do not overlap
+                    arc = FancyArrowPatch(
+                        (x1, y1),
+                        (x2, y2),
+                        connectionstyle="arc3,rad=0.45",
+                        arrowstyle="-",
+                        color=colour,
+                        lw=width,
+                        alpha=0.65,
+                        zorder=1,
+                    )
+                    ax.add_patch(arc)
+                else:
+                    ax.plot([x1, x2], [y1, y2], color=colour, lw=width, alpha=0.65, zorder=1)
         for node, (x, y) in pos.items():
             camp = th.camp_of(node)
             colour = _CAMP_COLOURS[camp % len(_CAMP_COLOURS)] if camp is not None else _NEUTRAL
