@@ -180,3 +180,18 @@ def test_state_that_did_not_exist_yet(pipeline):
     before = resolve(pipeline, "The SPLA attacked a garrison near Juba.", date(1995, 3, 1))
     after = resolve(pipeline, "The SPLA attacked a garrison near Juba.", date(2015, 3, 1))
     assert before["SPLA"][0].startswith("SDN") and after["SPLA"][0].startswith("SSD")
+
+
+def test_where_a_weapon_was_made_is_not_an_actor(pipeline):
+    found = resolve(pipeline, "Chinese-made drones operated by the Emiratis struck Tripoli.")
+    assert "Chinese" not in found
+    assert code_of(found, "Emiratis") == "ARE"
+
+
+def test_the_rebels_are_the_rebel_group_last_named(pipeline):
+    found = resolve(
+        pipeline,
+        "Jets struck Houthi rebels in Yemen on Thursday, the United States said. "
+        "Saleh has allied himself with the rebels.",
+    )
+    assert code_of(found, "rebels") == "YEMREB"

@@ -64,7 +64,9 @@ class Compounder:
                 continue
             if _is_title_of(tok, index):
                 continue
-            draft = self._compose(doc, tok, first, sector, index, last_place or story, last_state)
+            draft = self._compose(
+                doc, tok, first, sector, index, last_place or story, last_state, story
+            )
             if draft:
                 found.append(draft)
         return found
@@ -99,6 +101,7 @@ class Compounder:
         index: dict[int, Draft],
         last_place: str | None,
         last_state: str | None = None,
+        story: str | None = None,
     ) -> Draft | None:
         owner, loyal, end = _owner(tok, index)
         start = min(tok.left_edge.i, first)
@@ -131,12 +134,30 @@ class Compounder:
             # "the ministry said", "the government": the government last named.
             actor = self.country_agent(last_state, sector)
             return Draft(first, tok.i + 1, actor, "the government last named", "agent", head=tok.i)
+        named = _last_of_sector(index, sector, first)
+        if (
+            named is not None
+            and sector in ("REB", "INS", "OPP", "SEP")
+            and named.country in (last_place, story)
+        ):
+            # "the rebels" after "Houthi rebels": the group last named, not the last country
+            return Draft(first, tok.i + 1, named, "the group last named", "agent", head=tok.i)
         if last_place and sector in ("REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL"):
             actor = self.country_agent(last_place, sector)
             return Draft(
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
             )
         return None
+
+
+def _last_of_sector(index: dict[int, Draft], sector: str, before: int) -> Actor | None:
+    """The nearest earlier named group with this sector, if any."""
+    earlier = [
+        d
+        for d in index.values()
+        if d.end <= before and d.actor.sector == sector and d.actor.kind == "group"
+    ]
+    return max(earlier, key=lambda d: d.start).actor if earlier else None
 
 
 def _is_title_of(tok: Token, index: dict[int, Draft]) -> bool:

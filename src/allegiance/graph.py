@@ -643,7 +643,7 @@ def sides(ties: Iterable[Tie], options: Options | None = None) -> list[Theatre]:
         if wanted and country != wanted and country_names().get(country, "").casefold() != wanted:
             continue
         theatre = _theatre(country, by_theatre[country], members[country], options, reference)
-        if theatre.camps:
+        if len(theatre.camps) > 1:  # one camp alone is no conflict found
             out.append(theatre)
     return out
 

@@ -55,18 +55,15 @@ def _label(actor: Any) -> str:
 
 
 def _layout(theatre: Theatre) -> dict[str, tuple[float, float]]:
-    """Camps around a circle, members around their camp's centre, neutrals in the middle."""
+    """One column per camp, left to right, neutral actors in a column between the first two."""
+    columns = [list(c) for c in theatre.camps]
+    if theatre.neutral:
+        columns.insert(1, list(theatre.neutral))
     pos: dict[str, tuple[float, float]] = {}
-    n = max(2, len(theatre.camps))
-    for i, camp in enumerate(theatre.camps):
-        angle = math.pi + 2 * math.pi * i / n
-        cx, cy = 1.6 * math.cos(angle), 1.6 * math.sin(angle)
-        r = 0.25 + 0.09 * len(camp)
-        for j, node in enumerate(camp):
-            a = 2 * math.pi * j / max(1, len(camp)) + angle
-            pos[node] = (cx + r * math.cos(a), cy + r * math.sin(a))
-    for j, node in enumerate(theatre.neutral):
-        pos[node] = (0.0, 0.45 * (j - (len(theatre.neutral) - 1) / 2))
+    for i, column in enumerate(columns):
+        x = -2.0 + 4.0 * i / max(1, len(columns) - 1)
+        for j, node in enumerate(column):
+            pos[node] = (x, 2.0 - 4.0 * (j + 0.5) / len(column))
     return pos
 
 
@@ -75,10 +72,11 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
     actors, line width by the weight of the evidence."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
 
     cols = min(3, len(theatres))
     rows = math.ceil(len(theatres) / cols)
-    fig = Figure(figsize=(5.2 * cols, 4.6 * rows), dpi=110)
+    fig = Figure(figsize=(5.6 * cols, 4.4 * rows), dpi=110)
     for k, th in enumerate(theatres):
         ax = fig.add_subplot(rows, cols, k + 1)
         pos = _layout(th)
@@ -87,7 +85,20 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
                 (x1, y1), (x2, y2) = pos[link.a], pos[link.b]
                 colour = _SUPPORT if link.weight > 0 else _HOSTILE
                 width = 0.6 + 2.4 * min(1.0, abs(link.weight) / 3)
-                ax.plot([x1, x2], [y1, y2], color=colour, lw=width, alpha=0.65, zorder=1)
+                if x1 == x2:  # same column: an arc, so ties along a camp do not overlap
+                    arc = FancyArrowPatch(
+                        (x1, y1),
+                        (x2, y2),
+                        connectionstyle="arc3,rad=0.45",
+                        arrowstyle="-",
+                        color=colour,
+                        lw=width,
+                        alpha=0.65,
+                        zorder=1,
+                    )
+                    ax.add_patch(arc)
+                else:
+                    ax.plot([x1, x2], [y1, y2], color=colour, lw=width, alpha=0.65, zorder=1)
         for node, (x, y) in pos.items():
             camp = th.camp_of(node)
             colour = _CAMP_COLOURS[camp % len(_CAMP_COLOURS)] if camp is not None else _NEUTRAL
@@ -102,8 +113,8 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
                 zorder=3,
             )
         ax.set_title(f"{th.name}: {len(th.camps)} camps", fontsize=10)
-        ax.set_xlim(-2.9, 2.9)
-        ax.set_ylim(-2.7, 2.7)
+        ax.set_xlim(-3.0, 3.0)
+        ax.set_ylim(-2.3, 2.3)
         ax.set_axis_off()
     handles = [
         Line2D([0], [0], color=_SUPPORT, lw=2, label="support"),
