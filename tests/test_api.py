@@ -292,3 +292,27 @@ def test_api_readme_curl_calls_answer(writer):
     body = json.loads(re.search(r"-d '(.*)'", block).group(1))
     posted = writer.post("/api/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert posted.status_code == 201, posted.text
+
+
+def test_serve_cli_reads_the_token_from_the_environment(demo_store, tmp_path, monkeypatch):
+    import threading
+
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(app=app, **kwargs))
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_store, db)
+    result = CliRunner().invoke(
+        main, ["serve", "--db", str(db), "--port", "8123"], env={"ALLEGIANCE_TOKEN": "t0k"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "writes need the bearer token" in result.output
+    assert seen["port"] == 8123 and seen["host"] == "127.0.0.1"
+    state = seen["app"].state.allegiance
+    assert state.settings.token == "t0k"
+    for thread in threading.enumerate():
+        if thread.name == "allegiance-warm":  # serve builds the camps at start
+            thread.join(60)
+    assert any(key[0] == "sides" for key in state.cache)
+    state.store.close()
