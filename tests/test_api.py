@@ -170,6 +170,7 @@ def _error(response, status: int) -> dict:
         ("get", "/api/events?since=2021-01-01&until=2020-01-01", {}, 422, "swap"),
         ("get", "/api/events?country=Libya", {}, 422, "country"),
         ("get", "/api/events?limit=0", {}, 422, "limit"),
+        ("get", "/api/events?actor=" + "x" * 201, {}, 422, "actor"),
         ("get", "/api/events?cursor=not-a-cursor", {}, 400, "cursor"),
         ("delete", "/api/events", {}, 405, "not allowed"),
         ("post", "/api/articles", {"json": {"text": "x"}}, 403, "ALLEGIANCE_TOKEN"),

@@ -36,6 +36,8 @@ from .store import EVENT_COLUMNS, EventFilter, Store, StoreError
 
 # Largest page of events or actors one request may ask for.
 MAX_PAGE = 1000
+# Longest text a query parameter may hold (names, ids, cursors).
+_TEXT = 200
 _STATIC = {
     "app.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
@@ -136,9 +138,12 @@ StateDep = Annotated[_State, Depends(_state)]
 
 # Events ------------------------------------------------------------------------------------
 def event_filter(
-    actor: Annotated[str | None, Query(description="Actor id, code or part of its name.")] = None,
+    actor: Annotated[
+        str | None, Query(max_length=_TEXT, description="Actor id, code or part of its name.")
+    ] = None,
     kind: Annotated[
-        str | None, Query(alias="type", description="PLOVER type (the act or its PLOVER view).")
+        str | None,
+        Query(alias="type", max_length=20, description="PLOVER type (act or PLOVER view)."),
     ] = None,
     country: Annotated[
         str | None,
@@ -180,7 +185,9 @@ def _event_routes(r: APIRouter) -> None:
         state: StateDep,
         where: FilterDep,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-        cursor: Annotated[str | None, Query(description="next_cursor of the last page.")] = None,
+        cursor: Annotated[
+            str | None, Query(max_length=_TEXT, description="next_cursor of the last page.")
+        ] = None,
         fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
     ) -> Any:
         """Events, newest first, a page at a time: pass ``next_cursor`` back as ``cursor``."""
@@ -248,7 +255,9 @@ def _actor_routes(r: APIRouter) -> None:
     @r.get("/api/actors", tags=["actors"])
     def list_actors(
         state: StateDep,
-        q: Annotated[str | None, Query(description="Part of an id or name, or a code.")] = None,
+        q: Annotated[
+            str | None, Query(max_length=_TEXT, description="Part of an id or name, or a code.")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
@@ -278,7 +287,9 @@ def _graph_routes(r: APIRouter) -> None:
     @r.get("/api/sides", tags=["camps"])
     def sides(
         state: StateDep,
-        theatre: Annotated[str | None, Query(description="ISO3 code or country name.")] = None,
+        theatre: Annotated[
+            str | None, Query(max_length=_TEXT, description="ISO3 code or country name.")
+        ] = None,
         since: date | None = None,
         until: date | None = None,
         half_life_days: Annotated[float | None, Query(gt=0)] = None,
@@ -292,7 +303,9 @@ def _graph_routes(r: APIRouter) -> None:
     @r.get("/api/graph", tags=["camps"])
     def graph(
         state: StateDep,
-        theatre: Annotated[str | None, Query(description="ISO3 code or country name.")] = None,
+        theatre: Annotated[
+            str | None, Query(max_length=_TEXT, description="ISO3 code or country name.")
+        ] = None,
         since: date | None = None,
         until: date | None = None,
         half_life_days: Annotated[float | None, Query(gt=0)] = None,
@@ -476,7 +489,7 @@ def _require_token(state: StateDep, request: Request) -> None:
 
 
 def _ingest(state: _State, article: ArticleIn) -> Any:
-    from .corpus import NearDuplicates, ingest_document
+    from .corpus import NearDuplicates, ingest_document, preload
     from .records import RawDoc
 
     if (article.text is None) == (article.html is None):
@@ -487,6 +500,8 @@ def _ingest(state: _State, article: ArticleIn) -> Any:
     digest = hashlib.sha256(article.model_dump_json().encode("utf-8")).hexdigest()[:16]
     key = f"api:{article.id}:{digest}" if article.id else f"api:{digest}"
     raw = RawDoc(article.id, key, body, article.html is not None, article.title, article.published)
+    # The model loads (once, seconds) before the store is locked, so reads go on meanwhile.
+    preload(state.settings.pipeline)
     with state.lock:
         if state.near is None:
             state.near = NearDuplicates(state.store)
