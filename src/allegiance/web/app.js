@@ -153,9 +153,10 @@
     return camp === null ? NEUTRAL : CAMP_COLOURS[camp % CAMP_COLOURS.length];
   }
 
-  // Camps stand side by side, each a ring of its members (two rings when crowded), the
-  // neutral actors in a row below. Deterministic: the same store draws the same picture.
-  const WIDTH = 760, HEIGHT = 460, MAX_NODES = 48;
+  // Camps stand in a grid (up to three a row), each a ring of its members (two rings when
+  // crowded), the neutral actors in a row below. Deterministic: the same store draws the
+  // same picture.
+  const WIDTH = 760, ROW = 230, NEUTRAL_BAND = 70, MAX_NODES = 48;
 
   function layout(nodes, country) {
     const groups = new Map();
@@ -166,26 +167,32 @@
       groups.get(key).push(node);
     }
     const camps = [...groups.keys()].filter((k) => k !== "neutral").sort((a, b) => a - b);
+    const cols = Math.min(3, Math.max(1, camps.length));
+    const rows = Math.max(1, Math.ceil(camps.length / cols));
+    const neutral = groups.get("neutral") || [];
+    const height = rows * ROW + (neutral.length ? NEUTRAL_BAND : 0);
+    const cellWidth = WIDTH / cols;
+    // Room for the ring inside its cell, leaving space for the labels around it.
+    const room = Math.max(14, Math.min(cellWidth / 2 - 75, ROW / 2 - 35));
     const places = new Map(), centres = new Map();
-    const cy = groups.has("neutral") ? HEIGHT * 0.42 : HEIGHT * 0.5;
-    const room = Math.min(WIDTH / (2 * Math.max(1, camps.length)) - 70, cy - 40);
     camps.forEach((camp, i) => {
-      const cx = (WIDTH * (i + 0.5)) / camps.length;
+      const cx = cellWidth * ((i % cols) + 0.5);
+      const cy = ROW * (Math.floor(i / cols) + 0.5) + 8;
       centres.set(camp, [cx, cy]);
       const members = groups.get(camp);
       members.forEach((node, j) => {
         const inner = members.length > 12 && j % 2 === 1;
-        const r = members.length === 1 ? 0 : Math.min(room, 18 + 7 * members.length) * (inner ? 0.6 : 1);
+        const r = members.length === 1 ? 0 : Math.min(room, 18 + 7 * members.length);
         const angle = -Math.PI / 2 + (2 * Math.PI * j) / members.length;
-        places.set(node.id, [cx + r * Math.cos(angle), cy + r * Math.sin(angle)]);
+        const k = inner ? 0.6 : 1;
+        places.set(node.id, [cx + k * r * Math.cos(angle), cy + k * r * Math.sin(angle)]);
       });
     });
-    const neutral = groups.get("neutral") || [];
     neutral.forEach((node, j) => {
-      const y = camps.length ? HEIGHT - 30 - 26 * (j % 2) : HEIGHT / 2;
+      const y = camps.length ? height - 20 - 26 * (j % 2) : height / 2;
       places.set(node.id, [(WIDTH * (j + 0.5)) / neutral.length, y]);
     });
-    return { places, centres };
+    return { places, centres, height };
   }
 
   // The strongest actors of a theatre, by the evidence on their edges, when there are many.
@@ -202,11 +209,11 @@
   function drawNetwork(graph, country) {
     const svg = $("#network");
     clear(svg);
-    svg.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
     const edges = graph.edges.filter((e) => e.theatre === country);
     const inTheatre = graph.nodes.filter((n) => n.camps && country in n.camps);
     const nodes = strongest(inTheatre, edges);
-    const { places, centres } = layout(nodes, country);
+    const { places, centres, height } = layout(nodes, country);
+    svg.setAttribute("viewBox", `0 0 ${WIDTH} ${height}`);
     const heaviest = Math.max(1, ...edges.map((e) => e.weight));
     const edgeLayer = svgEl("g", { class: "edges" });
     for (const edge of edges) {
@@ -222,12 +229,12 @@
       edgeLayer.append(line);
     }
     svg.append(edgeLayer);
-    for (const [key, [x]] of centres) {
-      svg.append(svgEl("text", { class: "camp-label", x, y: 16, "text-anchor": "middle" },
-        `Camp ${Number(key) + 1}`));
+    for (const [key, [x, y]] of centres) {
+      svg.append(svgEl("text", { class: "camp-label", x, y: y - ROW / 2 + 12,
+        "text-anchor": "middle" }, `Camp ${Number(key) + 1}`));
     }
     if (inTheatre.length > nodes.length) {
-      svg.append(svgEl("text", { class: "camp-label", x: 6, y: HEIGHT - 6 },
+      svg.append(svgEl("text", { class: "camp-label", x: 6, y: height - 4 },
         `the ${nodes.length} most tied of ${inTheatre.length} actors`));
     }
     const nodeLayer = svgEl("g", { class: "nodes" });
@@ -235,8 +242,9 @@
       const [x, y] = places.get(node.id);
       const camp = campOf(node, country);
       const centre = centres.get(camp);
-      // Labels point away from their camp's centre, so a ring's labels do not cross it.
-      const left = centre ? x < centre[0] - 1 : false;
+      // Labels point away from their camp's centre, so a ring's labels do not cross it,
+      // except near the right edge, where they would be cut off.
+      const left = x > WIDTH - 150 || (centre ? x < centre[0] - 1 : false);
       const g = svgEl("g", { class: "node", "data-camp": camp === null ? "neutral" : camp,
         transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` });
       g.append(svgEl("circle", { r: 8, fill: colourOf(camp) }));
