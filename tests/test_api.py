@@ -7,6 +7,8 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -317,3 +319,35 @@ def test_serve_cli_reads_the_token_from_the_environment(demo_store, tmp_path, mo
             thread.join(60)
     assert any(key[0] == "sides" for key in state.cache)
     state.store.close()
+
+
+def test_api_ingests_an_html_page(writer):
+    page = (
+        "<html><head><title>Egypt warns Turkey over Libya</title></head><body>"
+        "<nav>Home | World | Sport</nav><article><h1>Egypt warns Turkey over Libya</h1>"
+        "<p>CAIRO - Egypt's president warned Turkey on Saturday that Egyptian troops could "
+        "enter Libya if Turkish-backed forces attacked the city of Sirte.</p>"
+        "<p>Turkey rejected the warning and said it would keep supporting the Government of "
+        "National Accord in Tripoli.</p></article><footer>Share this article</footer>"
+        "</body></html>"
+    )
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    posted = writer.post(
+        "/api/articles", json={"html": page, "published": "2020-06-20"}, headers=auth
+    )
+    assert posted.status_code == 201, posted.text
+    article = writer.get(posted.headers["location"]).json()
+    assert article["title"] == "Egypt warns Turkey over Libya"
+    assert "Sirte" in article["text"] and "Share this article" not in article["text"]
+    assert "<p>" not in article["text"] and posted.json()["events"] > 0
+
+
+def test_api_store_is_released_when_the_server_stops(demo_store, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_store, db)
+    # Another process, as `allegiance ingest` would be: it cannot open a file this one holds.
+    opener = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(db)!r}).close()"]
+    with TestClient(create_app(ServeSettings(db=db, token=TOKEN))) as c:
+        assert c.get("/api/health").status_code == 200
+        assert subprocess.run(opener, capture_output=True).returncode != 0
+    assert subprocess.run(opener, capture_output=True).returncode == 0

@@ -18,6 +18,8 @@ import hmac
 import io
 import json
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -99,7 +101,14 @@ def create_app(settings: ServeSettings) -> FastAPI:
             "first, or set ALLEGIANCE_TOKEN to start an empty store that accepts articles"
         )
     store = Store.open(settings.db, read_only=not writable)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()  # the server stopped: release the file for other processes
+
     app = FastAPI(
+        lifespan=lifespan,
         title="allegiance",
         summary="PLOVER events, actors and camps from news articles.",
         version=_version(),
@@ -108,7 +117,6 @@ def create_app(settings: ServeSettings) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.allegiance = _State(settings, store)
-    app.router.add_event_handler("shutdown", store.close)
     add_error_handlers(app)
     router = APIRouter()
     for add in (_event_routes, _actor_routes, _graph_routes, _article_routes, _page_routes):
