@@ -237,3 +237,19 @@ def test_as_date_reads_timex_values():
     assert graph.as_date("2020-06") == date(2020, 6, 1)
     assert graph.as_date("2020") == date(2020, 1, 1)
     assert graph.as_date("sometime") is None
+
+
+def test_backing_the_bare_country_in_a_civil_war_backs_no_side():
+    rus, tur, lby = state("RUS"), state("TUR"), state("LBY")
+    sarraj = Actor(id="sarraj", name="Sarraj", country="LBY", sector="GOV", kind="person")
+    lna = party("LBYREB")
+    ties = [
+        tie(tur, "SUPPORT", sarraj),
+        tie(rus, "SUPPORT", lna),
+        tie(lna, "ASSAULT", sarraj),
+        tie(rus, "AID", lby),  # "Russia sent jets to Libya": the country, not Sarraj's side
+        tie(rus, "AID", lby, date="2020-06-02"),
+    ]
+    (libya,) = graph.sides(ties)
+    assert graph.node_of(lby, "LBY") == graph.node_of(sarraj, "LBY") == "LBYGOV"
+    assert libya.camp_of("RUS") == libya.camp_of("LBYREB") != libya.camp_of("LBYGOV")

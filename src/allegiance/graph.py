@@ -341,6 +341,11 @@ def _is_state(actor: Actor) -> bool:
     )
 
 
+def _bare_state(actor: Actor, members: set[str]) -> bool:
+    """The theatre's country named as a country or place, not as a government or force."""
+    return actor.country in members and actor.kind in ("country", "place") and not actor.sector
+
+
 def usable_target(actor: Actor) -> bool:
     """Whether an actor is an identified party: not an unresolved name, not a bystander."""
     return actor.code != "UNK" and actor.sector not in _BYSTANDERS
@@ -661,6 +666,9 @@ def _theatre(
     link_ties: dict[tuple[str, str], list[tuple[Tie, float]]] = defaultdict(list)
     fighters: set[str] = set()
     local: set[str] = set()
+    civil_war = any(
+        _party_country(a) in members for tie in ties for a in (tie.source, tie.target)
+    )
     for tie in ties:
         a = node_of(tie.source, country, members)
         b = node_of(tie.target, country, members)
@@ -670,6 +678,10 @@ def _theatre(
         seen[b][tie.target] += 1
         local |= {n for n, actor in ((a, tie.source), (b, tie.target)) if actor.country in members}
         w = weigh(tie, options, reference)
+        if civil_war and tie.type == "AID" and _bare_state(tie.target, members):
+            # "sent jets to Libya" in a civil war arms a side the words do not name (while
+            # "backs Damascus" names the government by its capital)
+            w = 0.0
         if tie.type in _FIGHTING and w:
             fighters |= {a, b}
         link_ties[(min(a, b), max(a, b))].append((tie, w))
