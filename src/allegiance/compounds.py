@@ -222,7 +222,7 @@ def _modifier_owner(
             return d, loyal, tok.i + 1
         if d is not None and d.is_place and d.actor.country:
             return d, False, tok.i + 1
-    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from", "throughout", "across"):
         for obj in child.children:
             if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):
                 return index[obj.i], False, index[obj.i].end

@@ -248,8 +248,8 @@ def ties_from_results(results: Iterable[ArticleResult]) -> list[Tie]:
     for result in results:
         places = [(m.start, m.actor.country) for m in result.mentions if m.actor.country]
         for ev in result.events:
-            if ev.target is None or ev.target.actor.id == ev.source.actor.id:
-                continue
+            if ev.target is None or ev.target.implied or ev.target.actor.id == ev.source.actor.id:
+                continue  # an implied recipient (a domestic act's own country) is no tie
             eid = event_id(ev)
             sources[eid].add(result.article.id)
             said = Evidence(result.article.id, ev.sentence, ev.modality)
