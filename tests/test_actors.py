@@ -195,3 +195,19 @@ def test_the_rebels_are_the_rebel_group_last_named(pipeline):
         "Saleh has allied himself with the rebels.",
     )
     assert code_of(found, "rebels") == "YEMREB"
+
+
+def test_a_backed_force_belongs_to_its_own_country_not_its_backer(pipeline):
+    found = resolve(pipeline, "Iranian-backed Iraqi militias shelled the base on Monday.")
+    assert code_of(found, "Iraqi militias") == "IRQUAF"
+    assert not any(code.startswith("IRN") and code != "IRN" for code, *_ in found.values())
+
+
+def test_an_army_led_by_a_general_is_his_countrys(pipeline):
+    found = resolve(
+        pipeline,
+        "Diplomats from Norway attended. The army, led by General Abdel Fattah al-Burhan, "
+        "shelled the city.",
+    )
+    army = next(text for text in found if text.startswith("The army"))
+    assert code_of(found, army) == "SDNMIL"

@@ -281,3 +281,9 @@ def test_demands_in_nouns_and_statements(pipeline):
 def test_mediation_between_two_parties_targets_both(pipeline):
     found = events(pipeline, "Kuwait launched mediation between Qatar and Saudi Arabia in June.")
     assert has(found, "CONSULT", "KWT", "QAT") and has(found, "CONSULT", "KWT", "SAU"), found
+
+
+@pytest.mark.slow
+def test_two_sides_that_clash_attack_each_other(pipeline):
+    found = events(pipeline, "Ethiopia and Eritrea fought a border war in 1998.")
+    assert has(found, "ASSAULT", "ETH", "ERI") and has(found, "ASSAULT", "ERI", "ETH"), found

@@ -189,10 +189,17 @@ def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int
     return fallback
 
 
+# "X-backed" names who backs a force, not whose force it is.
+_BACKED = frozenset(["backed", "supported", "sponsored", "funded", "armed", "trained"])
+
+
 def _modifier_owner(
     tok: Token, child: Token, index: dict[int, Draft]
 ) -> tuple[Draft | None, bool, int]:
-    if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
+    # "forces loyal to X", "the army, led by General X": X's forces
+    if child.lower_ in ("loyal", "allied", "linked", "led", "commanded", "headed") and (
+        child.dep_ in ("amod", "acl")
+    ):
         for prep in child.children:
             for obj in prep.children:
                 # the object, or a name inside it ("loyal to President Bashar al-Assad")
@@ -211,6 +218,8 @@ def _modifier_owner(
                 )
                 if named:
                     return named[0], True, max(d.end for d in hits)
+    if child.lower_ in _BACKED:
+        return None, False, tok.i + 1  # "Russian-backed Syrian forces" are Syrian
     if child.dep_ in ("amod", "compound", "poss", "nmod"):
         chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
         owned = [index[c.i] for c in chain if c.i in index]

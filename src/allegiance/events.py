@@ -107,6 +107,8 @@ _EFFORTS = frozenset(
     ["effort", "efforts", "mission", "campaign", "operation", "bid", "drive", "process"]
 )
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
+# Violence that takes two sides: "A and B clashed" is each attacking the other.
+_MUTUAL = frozenset(["fight", "clash", "battle", "skirmish"])
 # "Turkey and Russia back opposing sides": the subjects are rivals, not each other's backers.
 _APART = frozenset(["opposing", "opposite", "rival", "different", "competing", "other"])
 _SIDES = frozenset(["side", "sides", "camp", "camps", "faction", "factions", "party", "parties"])
@@ -543,7 +545,7 @@ class EventExtractor:
         if (
             not targets
             and len(sources) > 1
-            and kind in _RECIPROCAL
+            and (kind in _RECIPROCAL or _clash_of_coordinated(tok, kind))
             and not (kind == "SUPPORT" and _backs_a_thing(tok))
         ):
             pairs = [
@@ -937,6 +939,17 @@ def _apart(verb: Token) -> bool:
     return any(
         o.lower_ in _SIDES and any(m.lower_ in _APART for m in o.children if m.dep_ == "amod")
         for o in _children(verb, "dobj")
+    )
+
+
+def _clash_of_coordinated(verb: Token, kind: str) -> bool:
+    """ "A and B clashed": violence between coordinated subjects (not "A fought alongside B",
+    whose sides are one)."""
+    return (
+        kind == "ASSAULT"
+        and verb.lemma_.lower() in _MUTUAL
+        and any(c.dep_ == "conj" for s in _children(verb, "nsubj") for c in s.children)
+        and not any(p.lower_ in _COMPANION_PREPS for p in _children(verb, "prep", "advmod"))
     )
 
 
