@@ -211,3 +211,12 @@ def test_an_army_led_by_a_general_is_his_countrys(pipeline):
     )
     army = next(text for text in found if text.startswith("The army"))
     assert code_of(found, army) == "SDNMIL"
+
+
+def test_troops_of_an_ethnic_minority_are_not_the_states_army(pipeline):
+    found = resolve(
+        pipeline,
+        "Azerbaijan said ethnic Armenian troops shelled Azerbaijani villages in Azerbaijan's "
+        "Tartar district on Monday, and Baku's army returned fire.",
+    )
+    assert code_of(found, "Armenian troops") == "AZEREB"

@@ -127,6 +127,8 @@ class Compounder:
         if sector is None:
             return None
         if owner is not None and owner.actor.country:
+            if sector == "MIL" and owner.rule.startswith("an ethnic minority"):
+                sector = "REB"  # "ethnic Armenian troops" in Azerbaijan are not its army
             actor = self.country_agent(owner.actor.country, sector)
             return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
         definite = any(c.lower_ == "the" for c in tok.children)
