@@ -287,3 +287,11 @@ def test_mediation_between_two_parties_targets_both(pipeline):
 def test_two_sides_that_clash_attack_each_other(pipeline):
     found = events(pipeline, "Ethiopia and Eritrea fought a border war in 1998.")
     assert has(found, "ASSAULT", "ETH", "ERI") and has(found, "ASSAULT", "ERI", "ETH"), found
+
+
+@pytest.mark.slow
+def test_a_game_is_not_an_attack(pipeline):
+    found = events(pipeline, "Spain's Carlos Alcaraz beat Serbia's Novak Djokovic 6-2 6-2.")
+    assert not any(e["type"] == "ASSAULT" for e in found), found
+    found = events(pipeline, "Azerbaijani forces defeated Armenia's army near Shusha.")
+    assert has(found, "ASSAULT", "AZE", "ARM"), found  # the same verb in a war report

@@ -10,6 +10,7 @@ a date resolved against the publication date, and the place the sentence names f
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -381,6 +382,8 @@ class EventExtractor:
             if trig.kind != "must" and _clause_of(trig).i in musts:
                 continue  # what must be done is the request's content
             pairs, kind, mode = self._arguments(trig, actors)
+            if kind == "ASSAULT" and _sporting(trig.token, sent):
+                continue  # "beat Russia's Elena Bovina 6-1 6-4" is tennis
             if not pairs:
                 continue
             trig = _Trigger(trig.token, kind, mode, trig.kind)
@@ -940,6 +943,23 @@ def _apart(verb: Token) -> bool:
         o.lower_ in _SIDES and any(m.lower_ in _APART for m in o.children if m.dep_ == "amod")
         for o in _children(verb, "dobj")
     )
+
+
+# Verbs that sports reports share with war reports, and the marks of a sports report.
+_CONTEST = frozenset(["beat", "defeat", "thrash", "crush", "edge", "rout", "hammer", "trounce"])
+_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b")
+_SPORT_WORDS = frozenset(
+    ["seed", "match", "tournament", "championship", "champion", "cup", "league", "final",
+     "semi-final", "quarter-final", "set", "sets", "goal", "goals", "innings", "title", "open",
+     "olympic", "olympics", "medal", "race", "squad", "coach", "striker", "midfielder"]
+)  # fmt: skip
+
+
+def _sporting(tok: Token, sent: Span) -> bool:
+    """Whether a contest verb reports a game: a score or sports words in its sentence."""
+    if tok.lemma_.lower() not in _CONTEST:
+        return False
+    return bool(_SCORE.search(sent.text)) or any(t.lower_ in _SPORT_WORDS for t in sent)
 
 
 def _clash_of_coordinated(verb: Token, kind: str) -> bool:

@@ -72,7 +72,7 @@ MODALITY: dict[str, float] = {
 # own (Islamic State against everyone); a lone actor with only words is neutral.
 _FIGHTING = frozenset(["ASSAULT", "COERCE", "MOBILIZE"])
 # Sectors of a party to a country's internal conflict.
-_PARTY_SECTORS = frozenset(["REB", "INS", "SEP", "OPP"])
+_PARTY_SECTORS = frozenset(["REB", "INS", "SEP"])
 # Sectors that are the state itself: a foreign state's officials and forces are that state.
 _STATE_SECTORS = frozenset(["GOV", "MIL", "LEG", "JUD", "COP", "SPY"])
 # Sectors of people an event happens to rather than parties to a conflict.
