@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lock clean
+.PHONY: demo test lint lock clean browser
 
 $(STAMP): requirements/main.txt requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,13 +15,24 @@ $(STAMP): requirements/main.txt requirements/dev.txt pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/allegiance extract examples/libya-2020.txt --published 2020-06-08 --format table
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m ruff check src tests
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests
 	$(PY) -m ruff format --check src tests
+
+# The end-to-end test of the web page drives Debian's chromium through playwright (which
+# downloads no browser of its own). Installed with apt when missing and apt can be used
+# (root, or passwordless sudo); elsewhere the test says why it is skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "chromium is missing and apt cannot be used here: the browser test will be skipped"; exit 0; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || echo "apt-get install chromium failed: the browser test will be skipped"; }
 
 # Re-pin the locks (needs pip-tools in the venv); commit the result.
 lock: $(STAMP)

@@ -10,6 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ALLEGIANCE_SHARED", ROOT.parent / "shared"))
 EXAMPLES = ROOT / "examples"
+# The API's tests write with this token, and store a story with a <script> in it.
+TOKEN = "test-token-3f9a"
+SCRIPT_ARTICLE = (
+    "Turkey sends drones to Libya's government\n\n"
+    "TRIPOLI - Turkey has sent armed drones to the Government of National Accord, officials "
+    "said on Monday. Protesters in Tripoli carried a banner reading "
+    "<script>window.pwned=1</script> outside the Egyptian embassy, condemning Egypt's support "
+    "for Khalifa Haftar.\n\nEgypt rejected the accusation."
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,3 +55,20 @@ def shared_path(*parts: str) -> Path:
             "the team's checkout; this test runs where it does"
         )
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built by ``ingest`` from the team's demo corpus (examples/corpus.jsonl),
+    closed again; tests open it read-only or copy it before writing."""
+    from allegiance.corpus import ingest
+    from allegiance.settings import Settings
+    from allegiance.store import Store
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store.open(db) as store:
+        # A relative input name: it is each article's source, shown by the page and the
+        # README's screenshot.
+        summary = ingest([os.path.relpath(EXAMPLES / "corpus.jsonl")], store, Settings())
+    assert summary.stored > 20 and summary.events > 100, summary.line()
+    return db

@@ -180,3 +180,43 @@ def test_state_that_did_not_exist_yet(pipeline):
     before = resolve(pipeline, "The SPLA attacked a garrison near Juba.", date(1995, 3, 1))
     after = resolve(pipeline, "The SPLA attacked a garrison near Juba.", date(2015, 3, 1))
     assert before["SPLA"][0].startswith("SDN") and after["SPLA"][0].startswith("SSD")
+
+
+def test_where_a_weapon_was_made_is_not_an_actor(pipeline):
+    found = resolve(pipeline, "Chinese-made drones operated by the Emiratis struck Tripoli.")
+    assert "Chinese" not in found
+    assert code_of(found, "Emiratis") == "ARE"
+
+
+def test_the_rebels_are_the_rebel_group_last_named(pipeline):
+    found = resolve(
+        pipeline,
+        "Jets struck Houthi rebels in Yemen on Thursday, the United States said. "
+        "Saleh has allied himself with the rebels.",
+    )
+    assert code_of(found, "rebels") == "YEMREB"
+
+
+def test_a_backed_force_belongs_to_its_own_country_not_its_backer(pipeline):
+    found = resolve(pipeline, "Iranian-backed Iraqi militias shelled the base on Monday.")
+    assert code_of(found, "Iraqi militias") == "IRQUAF"
+    assert not any(code.startswith("IRN") and code != "IRN" for code, *_ in found.values())
+
+
+def test_an_army_led_by_a_general_is_his_countrys(pipeline):
+    found = resolve(
+        pipeline,
+        "Diplomats from Norway attended. The army, led by General Abdel Fattah al-Burhan, "
+        "shelled the city.",
+    )
+    army = next(text for text in found if text.startswith("The army"))
+    assert code_of(found, army) == "SDNMIL"
+
+
+def test_troops_of_an_ethnic_minority_are_not_the_states_army(pipeline):
+    found = resolve(
+        pipeline,
+        "Azerbaijan said ethnic Armenian troops shelled Azerbaijani villages in Azerbaijan's "
+        "Tartar district on Monday, and Baku's army returned fire.",
+    )
+    assert code_of(found, "Armenian troops") == "AZEREB"

@@ -139,3 +139,51 @@ def test_every_command_has_help(runner):
         assert command.help, name
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0
+
+
+WAR = (
+    "Powers pick sides in Libya\n\n"
+    "Turkey and Qatar support the Government of National Accord in Tripoli. Russia and Egypt "
+    "support Khalifa Haftar. Haftar's forces attacked the Government of National Accord on "
+    "Monday. Russia and Iran support Bashar al-Assad in Syria, while Turkey supports Syrian "
+    "rebels. Assad's forces shelled rebel positions in Idlib on Sunday. The Turkish foreign "
+    "minister met his Russian counterpart in Ankara on Tuesday.\n"
+)
+
+
+@pytest.mark.slow
+def test_sides_rivals_backers_graph_and_plot_on_one_article(runner, tmp_path, pipeline):
+    story = tmp_path / "war.txt"
+    story.write_text(WAR)
+    common = [str(story), "--published", "2020-06-10"]
+    result = runner.invoke(main, ["sides", *common, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    theatres = {t["country"]: t for t in json.loads(result.output)}
+    assert set(theatres) == {"LBY", "SYR"}
+    libya = [sorted(a["code"] for a in camp) for camp in theatres["LBY"]["camps"]]
+    assert sorted(libya) == [["EGY", "LBYMIL", "LBYREB", "RUS"], ["LBYGOV", "QAT", "TUR"]]
+
+    result = runner.invoke(main, ["rivals", *common, "--format", "json"])
+    (pair,) = json.loads(result.output)
+    assert {pair["a"]["id"], pair["b"]["id"]} == {"RUS", "TUR"} and pair["contact"]
+
+    result = runner.invoke(main, ["backers", "Haftar", *common])
+    assert result.exit_code == 0 and "EGY Egypt" in result.output, result.output
+
+    out = tmp_path / "g.gexf"
+    result = runner.invoke(main, ["graph", str(out), *common])
+    assert result.exit_code == 0 and out.read_text().startswith("<?xml"), result.output
+    result = runner.invoke(main, ["graph", str(out), *common])
+    assert result.exit_code == 1 and "--force" in result.output
+
+    png = tmp_path / "sides.png"
+    result = runner.invoke(main, ["plot", "sides", str(png), *common])
+    assert result.exit_code == 0 and png.read_bytes()[:4] == b"\x89PNG", result.output
+    result = runner.invoke(main, ["plot", "timeline", str(png), *common])
+    assert result.exit_code == 1 and "--between" in result.output
+
+
+def test_sides_without_a_store_says_how_to_make_one(runner, tmp_path):
+    result = runner.invoke(main, ["sides", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "allegiance ingest" in result.output

@@ -149,3 +149,149 @@ def test_backers_of_opposing_sides_are_not_each_others_backers(pipeline):
     assert not any(e["type"] == "SUPPORT" for e in found), found
     found = events(pipeline, "India and Pakistan supported each other.")
     assert has(found, "SUPPORT", "IND", "PAK"), found  # the reciprocal reading stays
+
+
+@pytest.mark.slow
+def test_joint_backers_of_a_thing_are_not_each_others_backers(pipeline):
+    found = events(pipeline, "Canada and Norway supported the operation, they said on Friday.")
+    assert not any(e["type"] == "SUPPORT" and e["target"] for e in found), found
+
+
+@pytest.mark.slow
+def test_domestic_act_without_recipient_targets_own_country(pipeline):
+    # PLOVER codes the actor's own country as the recipient of a domestic act that names none.
+    found = events(pipeline, "Chilean copper miners staged a strike over pay on Monday.")
+    strike = next(e for e in found if e["type"] == "PROTEST")
+    assert strike["target"]["country"] == "CHL" and strike["target"]["implied"], strike
+    # A named recipient is kept, and acts PLOVER codes without one (a resignation) stay so.
+    assert has(
+        events(pipeline, "Kenyan students protested against Uganda."), "PROTEST", "KEN", "UGA"
+    )
+    resigned = events(pipeline, "The Peruvian prime minister resigned on Friday.")
+    assert resigned and all(e["target"] is None for e in resigned), resigned
+    # A state may act abroad: its act without a named recipient keeps none.
+    rejected = events(pipeline, "Kenya rejected the proposal on Monday.")
+    assert rejected and all(e["target"] is None for e in rejected), rejected
+
+
+@pytest.mark.slow
+def test_subordinate_acts_keep_their_type_but_no_plover_type(pipeline):
+    found = events(pipeline, "Sudanese troops attacked protesters in Khartoum, detaining dozens.")
+    coded = {e["plover"] for e in found if e["plover"]}
+    assert coded == {"ASSAULT"}, found
+    assert any(e["type"] == "COERCE" and e["plover"] is None for e in found), found
+    # Coordinated acts are both main ones.
+    found = events(pipeline, "Sudan expelled Chad's ambassador and closed its border with Chad.")
+    assert len({e["trigger"]["text"] for e in found if e["plover"]}) == 2, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "source", "target"),
+    [
+        # each of two coordinated nationalities is a side, whichever the noun resolved to
+        ("Ethiopian and Eritrean negotiators agreed to reopen the border.", "AGREE", "ETH", "ERI"),
+        ("Ethiopian and Eritrean negotiators agreed to reopen the border.", "AGREE", "ERI", "ETH"),
+        # the one asked is named by the modifier of the clause's subject
+        ("Poland demanded that its NATO allies send more troops.", "REQUEST", "POL", "IGOWSTNAT"),
+        # "staged" is lemmatised "stag"; "tens of thousands of" counts people
+        ("Tens of thousands of Bolivian miners staged protests.", "PROTEST", "BOLLAB", "BOL"),
+        # a "to" clause parsed as adverbial is still what was sworn
+        ("Somali rebels have sworn to fight on to the end.", "THREATEN", "SOM", "SOM"),
+        # "they" after "Nepalese farmers said" is the farmers' country; a forceful act on one's
+        # own capital is coded to one's own country
+        ("Nepalese farmers said they would blockade Kathmandu.", "ASSAULT", "NPL", "NPL"),
+    ],
+)
+def test_event_constructions_of_actors(pipeline, text, kind, source, target):
+    found = events(pipeline, text)
+    assert has(found, kind, source, target), [
+        (e["type"], e["source"]["code"], e["target"] and e["target"]["code"]) for e in found
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "source", "target"),
+    [
+        # an event noun as the subject of a light verb is an event of its own
+        ("Kosovo Albanian protests against Serbian police continued.", "PROTEST", "ALB", "SRB"),
+        # "up to 20 X" is the object the parser hangs under "up to"
+        ("Somali pirates have kidnapped up to 20 Indian sailors.", "ASSAULT", "SOM", "IND"),
+        # verbs and nouns the lexicon took from PLOVER's definitions
+        ("Syrian troops fired rockets at villages in Lebanon.", "ASSAULT", "SYR", "LBN"),
+        # "its" blockade is the subject's own; Armenia is whom it was on
+        ("Turkey lifted its blockade of Armenia in March.", "RETREAT", "TUR", "ARM"),
+        ("Ukraine announced a suspension of gas transit to Hungary.", "SANCTION", "UKR", "HUN"),
+        ("Azerbaijani troops demolished Armenian churches in Karabakh.", "COERCE", "AZE", "ARM"),
+    ],
+)
+def test_event_constructions_of_the_lexicon(pipeline, text, kind, source, target):
+    found = events(pipeline, text)
+    assert has(found, kind, source, target), [
+        (e["type"], e["source"]["code"], e["target"] and e["target"]["code"]) for e in found
+    ]
+
+
+@pytest.mark.slow
+def test_withdrawals_and_withholdings_name_whom_they_leave(pipeline):
+    # whom a withdrawal leaves, and to whom a hostile act withholds something
+    assert has(
+        events(pipeline, "Kenya will withdraw its observers from Somalia."),
+        "SANCTION",
+        "KEN",
+        "SOM",
+    )
+    assert has(events(pipeline, "Chile suspended flights to Venezuela."), "SANCTION", "CHL", "VEN")
+    # "returned to Geneva" is travel, not a RETREAT; "returned the prisoners" is one
+    found = events(pipeline, "Iraqi and Iranian negotiators returned to Geneva on Monday.")
+    assert not any(e["type"] == "RETREAT" for e in found), found
+    found = events(pipeline, "Iran returned the Iraqi prisoners on Monday.")
+    assert any(e["type"] == "RETREAT" for e in found), found
+
+
+@pytest.mark.slow
+def test_owners_places_and_recipients_of_nominal_events(pipeline):
+    # "its" owns the invasion; the country invaded is inside the noun phrase
+    found = events(pipeline, "Turkey launched its invasion of northern Syria on Wednesday.")
+    assert has(found, "ASSAULT", "TUR", "SYR"), found
+    # people "across Nigeria" are Nigerian, and protest at home
+    found = events(pipeline, "Teachers across Nigeria staged rallies on Monday.")
+    assert has(found, "PROTEST", "NGAEDU", "NGA"), found
+    # PLOVER requires a recipient for aid: without one the event has no PLOVER type
+    found = events(pipeline, "Japan sent aid on Monday.")
+    assert [(e["type"], e["plover"]) for e in found] == [("AID", None)], found
+
+
+@pytest.mark.slow
+def test_demands_in_nouns_and_statements(pipeline):
+    # the asked party of a demand whose clause hangs on the light verb
+    found = events(
+        pipeline, "The African Union reiterated its demand that Sudan free the detainees."
+    )
+    assert has(found, "REQUEST", "IGOAFRAFU", "SDN"), found
+    # whoever issued a statement demanding something demands it
+    found = events(
+        pipeline, "Kenyan opposition leaders issued a statement demanding that Uganda release them."
+    )
+    assert has(found, "REQUEST", "KENOPP", "UGA"), found
+
+
+@pytest.mark.slow
+def test_mediation_between_two_parties_targets_both(pipeline):
+    found = events(pipeline, "Kuwait launched mediation between Qatar and Saudi Arabia in June.")
+    assert has(found, "CONSULT", "KWT", "QAT") and has(found, "CONSULT", "KWT", "SAU"), found
+
+
+@pytest.mark.slow
+def test_two_sides_that_clash_attack_each_other(pipeline):
+    found = events(pipeline, "Ethiopia and Eritrea fought a border war in 1998.")
+    assert has(found, "ASSAULT", "ETH", "ERI") and has(found, "ASSAULT", "ERI", "ETH"), found
+
+
+@pytest.mark.slow
+def test_a_game_is_not_an_attack(pipeline):
+    found = events(pipeline, "Spain's Carlos Alcaraz beat Serbia's Novak Djokovic 6-2 6-2.")
+    assert not any(e["type"] == "ASSAULT" for e in found), found
+    found = events(pipeline, "Azerbaijani forces defeated Armenia's army near Shusha.")
+    assert has(found, "ASSAULT", "AZE", "ARM"), found  # the same verb in a war report

@@ -125,6 +125,8 @@ class ActorResolver:
                 continue
             if all(e.kind == "surname" for e in m.entries) and not bare_surname(span):
                 continue
+            if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
+                continue  # "Chinese-made drones" say where they were built, not who used them
             entry = _choose(m.entries, published, named)
             if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
@@ -353,6 +355,14 @@ class ActorResolver:
         return country, sector, title
 
     # 4. Agent nouns ------------------------------------------------------------------------
+
+
+_MADE = frozenset(["made", "built", "designed", "manufactured", "produced", "style"])
+
+
+def _made_in(doc: Doc, end: int) -> bool:
+    """Whether a demonym is followed by "-made", "-built" and the like."""
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _MADE
 
 
 def _trim(ent: Span) -> Span | None:

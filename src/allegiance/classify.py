@@ -90,7 +90,7 @@ class DyadClassifier:
             }.get(pair, 0.0)
             score = ev.confidence * weight
             if score and (best is None or score > best[0]):
-                best = (score, ev.plover or ev.type, ev.mode)
+                best = (score, plover_view(ev.type, ev.modality), ev.mode)
         if best is not None:
             return Classification(dyad.id, self._label(best[1]), best[2], round(best[0], 3))
         trig = self._path_trigger(doc, actors)

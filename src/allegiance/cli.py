@@ -620,6 +620,35 @@ def bench(corpus: str, limit: int | None, workers: int, cluster: str | None) -> 
         click.echo(f"{key:>28}: {value}")
 
 
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_actors_option
+def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
+    """Serve the HTTP API (/api, /openapi.json) and the web page (/) over a store.
+
+    Writes (POST /api/articles) need the bearer token in ALLEGIANCE_TOKEN; without it the
+    store is opened read-only and writes are refused with the reason.
+    """
+    import os
+
+    import uvicorn
+
+    from .api import ServeSettings, create_app, warm
+
+    token = os.environ.get("ALLEGIANCE_TOKEN") or None
+    settings = ServeSettings(db=Path(db), token=token, pipeline=Settings(actors_file=actors_file))
+    try:
+        app = create_app(settings)
+    except AllegianceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    warm(app)
+    writes = "writes need the bearer token" if token else "read-only (ALLEGIANCE_TOKEN not set)"
+    click.echo(f"allegiance: serving {db} at http://{host}:{port}/ ({writes})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @main.command(name="eval")
 @click.argument("task", type=click.Choice(["events", "classify", "dates", "actors", "extraction"]))
 @click.argument("gold", required=False, type=click.Path(path_type=Path))
@@ -660,3 +689,7 @@ def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None
         report = evaluate.eval_actors(path, pipe)
     report.errors = report.errors[:show]
     click.echo(report.to_text())
+
+
+# The alignment commands live in their own module; importing it registers them on ``main``.
+from . import cli_graph  # noqa: E402,F401

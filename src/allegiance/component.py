@@ -38,13 +38,11 @@ class AllegianceComponent:
         self.name = name
         self.published = date.fromisoformat(published) if published else None
         tokenize = nlp.tokenizer
-        self.resolver = ActorResolver(
-            load(
-                lambda s: [t.text for t in tokenize(s)], Path(actors_file) if actors_file else None
-            ),
-            load_gazetteer(),
+        kb = load(
+            lambda s: [t.text for t in tokenize(s)], Path(actors_file) if actors_file else None
         )
-        self.extractor = EventExtractor(load_lexicon())
+        self.resolver = ActorResolver(kb, load_gazetteer())
+        self.extractor = EventExtractor(load_lexicon(), kb.countries)
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc.user_data.get("published", self.published)

@@ -64,7 +64,9 @@ class Compounder:
                 continue
             if _is_title_of(tok, index):
                 continue
-            draft = self._compose(doc, tok, first, sector, index, last_place or story, last_state)
+            draft = self._compose(
+                doc, tok, first, sector, index, last_place or story, last_state, story
+            )
             if draft:
                 found.append(draft)
         return found
@@ -99,6 +101,7 @@ class Compounder:
         index: dict[int, Draft],
         last_place: str | None,
         last_state: str | None = None,
+        story: str | None = None,
     ) -> Draft | None:
         owner, loyal, end = _owner(tok, index)
         start = min(tok.left_edge.i, first)
@@ -124,6 +127,8 @@ class Compounder:
         if sector is None:
             return None
         if owner is not None and owner.actor.country:
+            if sector == "MIL" and owner.rule.startswith("an ethnic minority"):
+                sector = "REB"  # "ethnic Armenian troops" in Azerbaijan are not its army
             actor = self.country_agent(owner.actor.country, sector)
             return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
         definite = any(c.lower_ == "the" for c in tok.children)
@@ -131,12 +136,30 @@ class Compounder:
             # "the ministry said", "the government": the government last named.
             actor = self.country_agent(last_state, sector)
             return Draft(first, tok.i + 1, actor, "the government last named", "agent", head=tok.i)
+        named = _last_of_sector(index, sector, first)
+        if (
+            named is not None
+            and sector in ("REB", "INS", "OPP", "SEP")
+            and named.country in (last_place, story)
+        ):
+            # "the rebels" after "Houthi rebels": the group last named, not the last country
+            return Draft(first, tok.i + 1, named, "the group last named", "agent", head=tok.i)
         if last_place and sector in ("REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL"):
             actor = self.country_agent(last_place, sector)
             return Draft(
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
             )
         return None
+
+
+def _last_of_sector(index: dict[int, Draft], sector: str, before: int) -> Actor | None:
+    """The nearest earlier named group with this sector, if any."""
+    earlier = [
+        d
+        for d in index.values()
+        if d.end <= before and d.actor.sector == sector and d.actor.kind == "group"
+    ]
+    return max(earlier, key=lambda d: d.start).actor if earlier else None
 
 
 def _is_title_of(tok: Token, index: dict[int, Draft]) -> bool:
@@ -168,10 +191,17 @@ def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int
     return fallback
 
 
+# "X-backed" names who backs a force, not whose force it is.
+_BACKED = frozenset(["backed", "supported", "sponsored", "funded", "armed", "trained"])
+
+
 def _modifier_owner(
     tok: Token, child: Token, index: dict[int, Draft]
 ) -> tuple[Draft | None, bool, int]:
-    if child.lower_ in ("loyal", "allied", "linked") and child.dep_ in ("amod", "acl"):
+    # "forces loyal to X", "the army, led by General X": X's forces
+    if child.lower_ in ("loyal", "allied", "linked", "led", "commanded", "headed") and (
+        child.dep_ in ("amod", "acl")
+    ):
         for prep in child.children:
             for obj in prep.children:
                 # the object, or a name inside it ("loyal to President Bashar al-Assad")
@@ -190,6 +220,8 @@ def _modifier_owner(
                 )
                 if named:
                     return named[0], True, max(d.end for d in hits)
+    if child.lower_ in _BACKED:
+        return None, False, tok.i + 1  # "Russian-backed Syrian forces" are Syrian
     if child.dep_ in ("amod", "compound", "poss", "nmod"):
         chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
         owned = [index[c.i] for c in chain if c.i in index]
@@ -201,7 +233,7 @@ def _modifier_owner(
             return d, loyal, tok.i + 1
         if d is not None and d.is_place and d.actor.country:
             return d, False, tok.i + 1
-    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from", "throughout", "across"):
         for obj in child.children:
             if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):
                 return index[obj.i], False, index[obj.i].end

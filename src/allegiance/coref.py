@@ -256,4 +256,10 @@ def _reporter(tok: Token, index: dict[int, Draft]) -> Draft | None:
     for subj in clause.head.children:
         if subj.dep_ in ("nsubj", "nsubjpass") and subj.i in index:
             return index[subj.i]
+        if subj.dep_ in ("nsubj", "nsubjpass"):
+            # "Kenyan officials said they...": agent nouns are resolved after pronouns, so
+            # the reporter is known here by the country that modifies it.
+            mods = [c for c in subj.children if c.dep_ in ("amod", "compound") and c.i in index]
+            if mods and index[mods[-1].i].kind in _COLLECTIVE_KINDS | {"demonym"}:
+                return index[mods[-1].i]
     return None

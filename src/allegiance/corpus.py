@@ -464,3 +464,34 @@ def read_corpus_texts(path: str, limit: int | None) -> list[dict[str, Any]]:
             if limit and len(out) >= limit:
                 break
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one document handed to ``ingest_document``."""
+
+    status: str  # stored, duplicate, near-duplicate, rejected or already-read
+    article_id: str | None
+    events: int = 0
+    reason: str | None = None
+    detail: str | None = None
+
+
+def ingest_document(
+    key: str, raw: RawDoc, store: Store, settings: Settings, near: NearDuplicates
+) -> Outcome:
+    """Code and store one document exactly as ``ingest`` does (the HTTP API's write path):
+    the same pipeline, duplicate checks, near-duplicate index and one transaction.
+
+    ``key`` names the input: a key already read is not coded again.
+    """
+    summary = Summary()
+    _WORKER["settings"] = settings
+    _process([(key, raw)], store, near, None, 1, summary)
+    row = store.input_outcome(key) or {"status": "rejected", "article_id": None}
+    if summary.skipped:
+        return Outcome("already-read", row["article_id"])
+    if row["status"] == "rejected":
+        first = (row.get("rejects") or [{}])[0]
+        return Outcome("rejected", None, reason=first.get("reason"), detail=first.get("detail"))
+    return Outcome(row["status"], row["article_id"], summary.events)

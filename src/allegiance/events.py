@@ -10,7 +10,8 @@ a date resolved against the publication date, and the place the sentence names f
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import DocActors
 from .dates import resolve_date
 from .lexicon import Lexicon
-from .records import Event, EventActor, Mention, Place
+from .records import Actor, Event, EventActor, Mention, Place
 from .records import Span as TextSpan
 
 _COMPANION_PREPS = ("along", "together", "alongside", "as", "jointly")  # "along with X"
@@ -30,7 +31,7 @@ _TARGET_PREPS = frozenset(
 _HOSTILE_PREPS = frozenset(["against", "on", "upon", "at", "into"])
 _HOSTILE = frozenset(["ASSAULT", "COERCE", "THREATEN", "SANCTION", "ACCUSE", "PROTEST"])
 _NOMINAL_TARGET_PREPS = frozenset(
-    ["with", "to", "on", "against", "for", "over", "about", "toward", "towards"]
+    ["with", "to", "on", "against", "for", "over", "about", "toward", "towards", "between"]
 )
 _RECIPIENT_PREPS = frozenset(["to", "for"])
 _RELATIVE = frozenset(["who", "which", "that", "whom"])
@@ -38,6 +39,7 @@ _RELATIVE = frozenset(["who", "which", "that", "whom"])
 _QUANTITIES = frozenset(
     [
         "thousands",
+        "tens",
         "hundreds",
         "dozens",
         "scores",
@@ -106,6 +108,8 @@ _EFFORTS = frozenset(
     ["effort", "efforts", "mission", "campaign", "operation", "bid", "drive", "process"]
 )
 _RECIPROCAL = frozenset(["AGREE", "CONSULT", "COOPERATE", "SUPPORT"])
+# Violence that takes two sides: "A and B clashed" is each attacking the other.
+_MUTUAL = frozenset(["fight", "clash", "battle", "skirmish"])
 # "Turkey and Russia back opposing sides": the subjects are rivals, not each other's backers.
 _APART = frozenset(["opposing", "opposite", "rival", "different", "competing", "other"])
 _SIDES = frozenset(["side", "sides", "camp", "camps", "faction", "factions", "party", "parties"])
@@ -117,6 +121,25 @@ _CIVILIAN = frozenset(["CVL", "LAB", "EDU", "REF", "AGR"])
 # Adjectives of willingness: "Russia is willing to withdraw" is AGREE.
 _WILLING = frozenset(["willing", "ready", "prepared", "eager", "keen", "determined"])
 _SYMMETRIC_MODES = frozenset(["meet", "negotiate", "phone"])
+# PLOVER types whose recipient, when the sentence names none, is the actor's own country
+# if the actor is one that acts at home: PLOVER coders code "Zambian miners went on strike"
+# ZMB->ZMB. Meetings, pledges, withdrawals and deployments without a named
+# recipient stay without one.
+_DOMESTIC = frozenset(
+    ["PROTEST", "REJECT", "CONCEDE", "ASSAULT", "COERCE", "REQUEST", "THREATEN", "ACCUSE"]
+)
+# Sectors of actors whose acts are aimed at home: society, opposition, rebels, parties,
+# courts, police. A state, its government or its army may act abroad, so an act of theirs
+# without a named recipient keeps none.
+_HOME_SECTORS = frozenset(
+    "REB INS SEP OPP PTY LEG JUD COP MED BUS CVL REF LAB EDU HLH REL CRM ELI AGR ENV".split()
+)
+# Texts one issues: whoever issued "a statement demanding X" demands it.
+_MESSAGES = frozenset(
+    "statement declaration communique letter message note memorandum resolution decree".split()
+)
+# PLOVER types that require a recipient.
+_NEEDS_RECIPIENT = frozenset(["COOPERATE", "AID", "SANCTION"])
 # Precedence when several cues apply to one event.
 _MODALITY_ORDER = ("negated", "hypothetical", "planned", "alleged", "reported", "asserted")
 # How far below a preposition an actor may sit and still be its object ("concerns over
@@ -133,6 +156,7 @@ class _Arg:
     start: int
     end: int
     indirect: bool = False
+    implied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +170,11 @@ class _Trigger:
 class EventExtractor:
     """Holds the lexicon; ``extract(doc, actors, published)`` codes one parsed article."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, countries: Mapping[str, Actor] | None = None) -> None:
         self.lex = lexicon
+        # ISO3 -> the country's actor, for the implied recipient of a domestic act.
+        self.countries: Mapping[str, Actor] = countries or {}
+        self._known = frozenset(lexicon.verbs) | lexicon.light  # lemmas _lemma may mend
 
     def extract(self, doc: Doc, actors: DocActors, published: date | None) -> list[Event]:
         """Return the events of a Doc in text order, one per source-target pair."""
@@ -241,11 +268,19 @@ class EventExtractor:
             return noun
         return self.lex.verbs.get(lemma)
 
+    def _lemma(self, tok: Token) -> str:
+        """A verb's lemma, mended where the lemmatizer cut a verb in "-e" to a noun: "staged"
+        is "stag", "waged" "wag"."""
+        lemma = tok.lemma_.lower()
+        if tok.lower_.endswith("ed") and lemma not in self._known and f"{lemma}e" in self._known:
+            return f"{lemma}e"
+        return lemma
+
     # Triggers ------------------------------------------------------------------------------
     def _triggers(self, sent: Span) -> Iterator[_Trigger]:
         lex = self.lex
         for tok in sent:
-            lemma = tok.lemma_.lower()
+            lemma = self._lemma(tok)
             if self._must_clause(tok):
                 # "Russia said Sudan must return the helicopter": the reporter asks it.
                 yield _Trigger(tok, "REQUEST", None, "must")
@@ -261,7 +296,12 @@ class EventExtractor:
                     yield _Trigger(tok, *hit, "prep-noun")
                 elif tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
                     noun = self._noun_at(tok)
-                    if noun and tok.head.lemma_.lower() not in lex.light | lex.receive:
+                    # A light verb's object is read with the verb ("held talks"); its subject
+                    # is an event of its own ("Kurdish protests against X continued").
+                    governed = tok.dep_ in ("dobj", "nsubjpass") and (
+                        tok.head.lemma_.lower() in lex.light | lex.receive
+                    )
+                    if noun and not governed:
                         yield _Trigger(tok, *noun, "nominal")
                 continue
             if (
@@ -306,7 +346,9 @@ class EventExtractor:
                 pass
             elif phrasal:
                 yield _Trigger(tok, *phrasal, "verb")
-            elif lemma in lex.verbs:
+            elif lemma in lex.verbs and not (
+                lemma in lex.transitive and not _children(tok, "dobj", "nsubjpass")
+            ):
                 yield _Trigger(tok, *lex.verbs[lemma], "verb")
             if by_object:
                 continue
@@ -321,6 +363,12 @@ class EventExtractor:
     def _sentence_events(
         self, sent: Span, actors: DocActors, published: date | None
     ) -> Iterator[Event]:
+        return _main_acts(list(self._clause_events(sent, actors, published)))
+
+    def _clause_events(
+        self, sent: Span, actors: DocActors, published: date | None
+    ) -> Iterator[tuple[Token, Event]]:
+        """Each event of a sentence with the verb whose clause holds it."""
         triggers = list(self._triggers(sent))
         outer = {
             t.token.i
@@ -334,6 +382,8 @@ class EventExtractor:
             if trig.kind != "must" and _clause_of(trig).i in musts:
                 continue  # what must be done is the request's content
             pairs, kind, mode = self._arguments(trig, actors)
+            if kind == "ASSAULT" and _sporting(trig.token, sent):
+                continue  # "beat Russia's Elena Bovina 6-1 6-4" is tennis
             if not pairs:
                 continue
             trig = _Trigger(trig.token, kind, mode, trig.kind)
@@ -341,14 +391,24 @@ class EventExtractor:
             modality = self._modality(verb)
             when = self._date(verb, sent, published, modality)
             place = _place(verb, sent, actors)
-            for source, target in pairs:
-                yield self._event(trig, mode, source, target, modality, when, place, sent)
+            for source, named in pairs:
+                target = named or self._own_country(source, plover_view(kind, modality), sent.doc)
+                yield verb, self._event(trig, mode, source, target, modality, when, place, sent)
                 if target is not None and self._reverse(trig, mode):
                     back_mode = {"visit": "host", "host": "visit"}.get(mode or "", mode)
                     back = self._event(trig, back_mode, target, source, modality, when, place, sent)
                     # PLOVER codes a visit or a meeting once, from the visitor or the first
                     # named; the converse is allegiance's, for the graph, and has no PLOVER type.
-                    yield dataclasses.replace(back, plover=None)
+                    yield verb, dataclasses.replace(back, plover=None)
+
+    def _own_country(self, source: _Arg, plover: str, doc: Doc) -> _Arg | None:
+        """The implied recipient of a domestic act that names none: the actor's country."""
+        actor = source.mention.actor
+        country = self.countries.get(actor.country or "")
+        if plover not in _DOMESTIC or country is None or not _acts_at_home(source, doc):
+            return None
+        mention = dataclasses.replace(source.mention, actor=country, rule="own country")
+        return _Arg(mention, source.text, source.start, source.end, implied=True)
 
     def _reverse(self, trig: _Trigger, mode: str | None) -> bool:
         """Visits imply a host (and hosts a visit); meetings and talks run both ways."""
@@ -360,7 +420,7 @@ class EventExtractor:
         """Source-target pairs of a trigger, with its type and mode as the arguments say."""
         tok, kind, mode = trig.token, trig.type, trig.mode
         if trig.kind == "nominal":
-            # "Palestinian riots against Israeli policies": both sides must be named.
+            # "Kurdish protests against Turkish policies": both sides must be named.
             owner = _owner(tok, actors)
             targets = [
                 a
@@ -399,7 +459,9 @@ class EventExtractor:
                 or self._datives(tok.head, actors)
             )
             if not targets and kind in self.lex.attitude:
-                targets = self._complement_targets(tok, actors)
+                targets = self._complement_targets(tok, actors) or self._complement_targets(
+                    tok, actors, host=tok.head
+                )
             if not targets:
                 # "mounted its invasion of South Lebanon": the place the act is aimed at
                 targets = [
@@ -426,6 +488,19 @@ class EventExtractor:
                 ]
             else:
                 targets = self._objects(tok, actors, kind in _HOSTILE)
+            own = {s.mention.actor.id for s in sources}
+            # "ended its siege of the port": the subject's own thing names no recipient
+            targets = [t for t in targets if not (t.indirect and t.mention.actor.id in own)]
+            others = [t for t in targets if t.mention.actor.id not in own]  # not "its troops"
+            if not others and (mode == "withdraw" or tok.lemma_.lower() == "withdraw"):
+                # "withdrew its observers from Mali": whom a withdrawal leaves is its recipient
+                targets = self._prep_objects(tok, ("from",), actors) or [
+                    a
+                    for p in _children(tok, "prep")
+                    if p.lower_ == "from"
+                    for o in _children(p, "pobj")
+                    if (a := _place_below(o, actors))
+                ]
             if kind == "ACCUSE" and self._disapproves_a_proposal(tok):
                 kind = "REJECT"  # "slammed the peace plan" rejects it
             if tok.lemma_.lower() == "find" and any(
@@ -470,7 +545,12 @@ class EventExtractor:
             kind, mode = "ACCUSE", "disapprove"  # a government's protest is a complaint
         if kind == "SUPPORT" and _apart(tok):
             return [], kind, mode  # rivals, not a backing of anyone named
-        if not targets and len(sources) > 1 and kind in _RECIPROCAL:
+        if (
+            not targets
+            and len(sources) > 1
+            and (kind in _RECIPROCAL or _clash_of_coordinated(tok, kind))
+            and not (kind == "SUPPORT" and _backs_a_thing(tok))
+        ):
             pairs = [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
             ]
@@ -478,31 +558,41 @@ class EventExtractor:
         if not targets and trig.kind in ("verb", "light"):
             head = tok if trig.kind == "verb" else tok.head
             objects = _children(head, "dobj", "nsubjpass") if trig.kind == "verb" else [tok]
-            # An actor inside the object ("suspended part of a military aid program for
-            # Bosnia", "a camp for Congolese refugees was attacked").
+            # An actor inside the object ("froze a training mission for Malian troops",
+            # "a clinic for Sudanese refugees was shelled").
             targets = [a for a in (_below(o, actors) for o in objects) if a is not None]
             if not targets:
-                # Where the act happened stands for whom it concerns ("lifted the emergency
-                # in West Darfur", "demonstrated in Serbia"), as PLOVER coders do.
+                # Where the act happened stands for whom it concerns ("ended the curfew in
+                # Tigray", "marched in Chile"), as PLOVER coders do.
                 targets = [a for a in (_place_below(o, actors) for o in objects) if a is not None]
                 targets = targets or _verb_places(head, actors)
         pairs: list[tuple[_Arg, _Arg | None]] = [
-            (s, t) for s in sources for t in targets if s.mention.actor.id != t.mention.actor.id
+            (s, t) for s in sources for t in targets if _two_sides(s, t, kind)
         ]
         if not targets:
             pairs = [(s, None) for s in sources]
         return pairs, kind, mode
 
-    def _complement_targets(self, tok: Token, actors: DocActors) -> list[_Arg]:
+    def _complement_targets(
+        self, tok: Token, actors: DocActors, host: Token | None = None
+    ) -> list[_Arg]:
         """The targets of what an attitude verb is about: "agreed to send troops to X";
-        of a demand, the one asked: "demanded that Hamas renounce violence"."""
+        of a demand, the one asked: "demanded that Hamas renounce violence". ``host`` is
+        where the clause hangs when not on the word itself ("reiterated its demand that X")."""
         found: list[_Arg] = []
         asks = self.lex.verbs.get(tok.lemma_.lower(), ("",))[0] == "REQUEST" or (
             self.lex.nouns.get(tok.lower_, ("",))[0] == "REQUEST"
         )
-        for comp in _children(tok, "xcomp", "ccomp", "acl"):
+        where = host or tok
+        for comp in _children(where, "xcomp", "ccomp", "acl") + _infinitives(where):
             if asks:
-                found += [a for h in _expand(_children(comp, "nsubj")) if (a := _actor(h, actors))]
+                # "asked that its NATO allies send troops": the allies' owner
+                subjects = _expand(_children(comp, "nsubj"))
+                found += [
+                    a
+                    for h in subjects
+                    if (a := _actor(h, actors) or _named_owner(h, actors) or _owner(h, actors))
+                ]
                 if found:
                     break
             found += self._objects(comp, actors) or self._recipients(comp, actors)
@@ -560,7 +650,7 @@ class EventExtractor:
         return None
 
     def _vows_force(self, tok: Token) -> bool:
-        for comp in _children(tok, "xcomp", "ccomp"):
+        for comp in _children(tok, "xcomp", "ccomp") + _infinitives(tok):
             hit = self._object_type(comp) or self.lex.verbs.get(comp.lemma_.lower(), ("",))[0]
             if hit in _FORCEFUL:
                 return True
@@ -603,6 +693,9 @@ class EventExtractor:
                     return self._subjects(verb.head, actors, depth + 1)
             elif verb.dep_ == "acl" and not passive:
                 heads = [verb.head]
+                if verb.head.dep_ == "dobj" and verb.head.lemma_.lower() in _MESSAGES:
+                    # "issued a statement demanding": whoever issued it demands
+                    return self._subjects(verb.head.head, actors, depth + 1)
         args = _with_modifiers(heads, actors)
         for h in [*heads, verb]:
             for prep in h.children:
@@ -620,13 +713,16 @@ class EventExtractor:
             if not heads and verb.dep_ == "acl":
                 heads = [verb.head]
         else:
-            heads = _children(verb, "dobj", "dative", "attr")
+            heads = _children(verb, "dobj", "dative", "attr") or _counted_object(verb)
         args = _with_modifiers(heads, actors) or [
             a for h in _expand(heads) if (a := _owner(h, actors))
         ]
-        return args or self._prep_objects(
-            verb, _HOSTILE_PREPS if hostile else _TARGET_PREPS, actors
-        )
+        preps = _TARGET_PREPS
+        if hostile:
+            # "fought for X" is on X's side; but what a hostile act withholds "to X" hurts X
+            # ("banned arms sales to the rebels", "suspended flights to Iran").
+            preps = _HOSTILE_PREPS | ({"to"} if heads else set())
+        return args or self._prep_objects(verb, preps, actors)
 
     def _prep_objects(self, head: Token, preps: Iterable[str], actors: DocActors) -> list[_Arg]:
         wanted = set(preps)
@@ -751,7 +847,7 @@ class EventExtractor:
         for arg in (source, target):
             if arg and (arg.indirect or "last named" in arg.mention.rule):
                 confidence -= 0.15
-        if target is None:
+        if target is None or target.implied:
             confidence -= 0.2
         body = _trim_space(sent)
         return Event(
@@ -772,7 +868,7 @@ class EventExtractor:
             sentence_start=body.start_char,
             sentence_end=body.end_char,
             trigger=TextSpan(tok.text, tok.idx, tok.idx + len(tok.text)),
-            plover=plover_view(trig.type, modality),
+            plover=_coded(plover_view(trig.type, modality), target),
         )
 
     # Definite event nouns ----------------------------------------------------------------------
@@ -849,6 +945,39 @@ def _apart(verb: Token) -> bool:
     )
 
 
+# Verbs that sports reports share with war reports, and the marks of a sports report.
+_CONTEST = frozenset(["beat", "defeat", "thrash", "crush", "edge", "rout", "hammer", "trounce"])
+_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b")
+_SPORT_WORDS = frozenset(
+    ["seed", "match", "tournament", "championship", "champion", "cup", "league", "final",
+     "semi-final", "quarter-final", "set", "sets", "goal", "goals", "innings", "title", "open",
+     "olympic", "olympics", "medal", "race", "squad", "coach", "striker", "midfielder"]
+)  # fmt: skip
+
+
+def _sporting(tok: Token, sent: Span) -> bool:
+    """Whether a contest verb reports a game: a score or sports words in its sentence."""
+    if tok.lemma_.lower() not in _CONTEST:
+        return False
+    return bool(_SCORE.search(sent.text)) or any(t.lower_ in _SPORT_WORDS for t in sent)
+
+
+def _clash_of_coordinated(verb: Token, kind: str) -> bool:
+    """ "A and B clashed": violence between coordinated subjects (not "A fought alongside B",
+    whose sides are one)."""
+    return (
+        kind == "ASSAULT"
+        and verb.lemma_.lower() in _MUTUAL
+        and any(c.dep_ == "conj" for s in _children(verb, "nsubj") for c in s.children)
+        and not any(p.lower_ in _COMPANION_PREPS for p in _children(verb, "prep", "advmod"))
+    )
+
+
+def _backs_a_thing(verb: Token) -> bool:
+    """ "A and B supported the operation" backs the operation, not each other."""
+    return any(o.lower_ not in ("other", "another") for o in _children(verb, "dobj"))
+
+
 def _clause_of(trig: _Trigger) -> Token:
     """The verb whose clause a trigger belongs to."""
     if trig.kind in ("light", "receive", "adj"):
@@ -860,6 +989,63 @@ def _clause_of(trig: _Trigger) -> Token:
     if trig.kind == "nominal":
         return _clause_verb(trig.token)
     return trig.token
+
+
+def _acts_at_home(arg: _Arg, doc: Doc) -> bool:
+    """An actor of a home sector, or a country's people ("Algerians", "Kenyan farmers"),
+    not the country as a state ("Kenya", "Kenyan")."""
+    actor = arg.mention.actor
+    if actor.sector in _HOME_SECTORS:
+        return True
+    span = doc.char_span(arg.start, arg.end, alignment_mode="expand")
+    return (
+        actor.kind == "country"
+        and actor.sector is None
+        and span is not None
+        and span.root.tag_ in ("NNS", "NNPS")
+    )
+
+
+def _coded(plover: str, target: _Arg | None) -> str | None:
+    """The PLOVER type, or None where PLOVER would not code the event: cooperation, aid and
+    sanctions require a recipient (PLOVER manual, "Requires recipient: Yes")."""
+    return None if target is None and plover in _NEEDS_RECIPIENT else plover
+
+
+def _two_sides(source: _Arg, target: _Arg, kind: str) -> bool:
+    """Whether a pair names two sides: different actors, or for an act of force the same
+    country named apart ("Greek farmers would blockade Athens" is GRC -> GRC, as PLOVER codes
+    a domestic act)."""
+    if source.mention.actor.id != target.mention.actor.id:
+        return True
+    apart = source.end <= target.start or target.end <= source.start
+    named = not target.indirect and not target.mention.rule.startswith("pronoun")
+    return kind in _FORCEFUL and apart and named and target.mention.actor.kind == "country"
+
+
+def _main_acts(found: list[tuple[Token, Event]]) -> Iterator[Event]:
+    """The events of one sentence, an act in a clause below another act's clause taking no
+    PLOVER type: PLOVER codes the sentence's main act, and a purpose ("began a strike to
+    demand reforms"), a manner ("opened fire, killing one"), a relative ("who overran it")
+    or a background clause ("resigned as the opposition threatened") describes it. allegiance
+    keeps those acts, with their own type, for the graph."""
+    coded = {verb.i for verb, ev in found if ev.plover is not None}
+    for verb, ev in found:
+        if ev.plover is not None and _below_clause(verb, coded):
+            ev = dataclasses.replace(ev, plover=None)
+        yield ev
+
+
+def _below_clause(verb: Token, clauses: set[int]) -> bool:
+    """Whether one of the clauses governs the verb's clause through more than coordination
+    ("expelled the envoy and closed the border" are two main acts)."""
+    node, subordinate = verb, False
+    while node.head.i != node.i:
+        subordinate = subordinate or node.dep_ != "conj"
+        node = node.head
+        if subordinate and node.i in clauses:
+            return True
+    return False
 
 
 def _inside_attitude(verb: Token, outer: set[int]) -> bool:
@@ -884,6 +1070,16 @@ def _verb_like(tok: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children) and any(
         c.dep_ in ("dobj", "prep", "agent") for c in tok.children
     )
+
+
+def _infinitives(verb: Token) -> list[Token]:
+    """ "to" clauses the parser hangs on a verb as adverbial ("have sworn to fight"): after an
+    attitude verb they are its complement."""
+    return [
+        c
+        for c in _children(verb, "advcl")
+        if c.i > verb.i and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
@@ -943,18 +1139,32 @@ def _actor(tok: Token, actors: DocActors, indirect: bool = False) -> _Arg | None
 def _with_modifiers(heads: list[Token], actors: DocActors) -> list[_Arg]:
     """Actors of heads, and of the coordinated modifiers a head carries: "French and Egyptian
     warships" are the French warships and the Egyptian ones."""
-    args = []
+    args: list[_Arg] = []
     for h in _expand(heads):
         arg = _actor(h, actors)
+        group = _coordinated_modifiers(h)
+        # The head took one conjunct's country ("Ethiopian and Eritrean negotiators" resolve to
+        # Eritrean negotiators): each other conjunct is its own actor.
+        found = [a for t in group if (a := _actor(t, actors))]
         if arg:
-            args.append(arg)
-        for mod in h.children:
-            if mod.dep_ in ("amod", "compound", "nmod"):
-                for conj in (c for c in mod.subtree if c.dep_ == "conj" and c.i < h.i):
-                    extra = _actor(conj, actors) or _actor(mod, actors)
-                    if extra and all(extra.mention is not a.mention for a in args):
-                        args.append(extra)
+            found = [
+                arg if a.mention.actor.country == arg.mention.actor.country else a for a in found
+            ] or [arg]
+        for a in found:
+            if all(a.mention is not b.mention for b in args):
+                args.append(a)
     return args
+
+
+def _coordinated_modifiers(head: Token) -> list[Token]:
+    """The modifiers of a head joined by "and": "Turkish" and "Greek" in "Turkish and Greek
+    sides" (none when a modifier stands alone)."""
+    for mod in head.children:
+        if mod.dep_ in ("amod", "compound", "nmod"):
+            conjs = [c for c in mod.subtree if c.dep_ == "conj" and c.i < head.i]
+            if conjs:
+                return [mod, *conjs]
+    return []
 
 
 def _owner(noun: Token, actors: DocActors) -> _Arg | None:
@@ -974,6 +1184,30 @@ def _owner(noun: Token, actors: DocActors) -> _Arg | None:
     return None
 
 
+def _counted_object(verb: Token) -> list[Token]:
+    """The object the parser hangs under "up to" ("seized up to 20 sailors")."""
+    return [
+        o
+        for up in verb.children
+        if up.lower_ == "up" and up.dep_ in ("prt", "prep", "advmod")
+        for to in up.children
+        if to.lower_ == "to"
+        for o in _children(to, "pobj")
+        if any(c.dep_ == "nummod" for c in o.children)
+    ]
+
+
+def _named_owner(noun: Token, actors: DocActors) -> _Arg | None:
+    """The actor a noun's name modifiers give ("its NATO allies"), before any
+    possessive pronoun."""
+    for c in noun.children:
+        if c.dep_ in ("compound", "amod"):
+            arg = _actor(c, actors, indirect=True)
+            if arg:
+                return arg
+    return None
+
+
 def _verb_places(verb: Token, actors: DocActors) -> list[_Arg]:
     """Places a verb's "in", "at" or "near" phrases name."""
     found = []
@@ -987,7 +1221,7 @@ def _verb_places(verb: Token, actors: DocActors) -> list[_Arg]:
 
 
 def _place_below(tok: Token, actors: DocActors) -> _Arg | None:
-    """A place named under an object ("a state of emergency in West Darfur")."""
+    """A place named under an object ("a curfew in Tigray")."""
     for t in tok.subtree:
         m = actors.at(t)
         if m is not None and m.is_place and m.actor.country:
@@ -998,12 +1232,14 @@ def _place_below(tok: Token, actors: DocActors) -> _Arg | None:
 def _below(tok: Token, actors: DocActors) -> _Arg | None:
     """The nearest actor under a word, breadth first, for "concerns over attacks by X"."""
     frontier = [tok]
-    for _ in range(_MAX_TARGET_DEPTH):
+    for depth in range(_MAX_TARGET_DEPTH):
         nxt = []
         for t in frontier:
             for c in t.children:
                 if c.dep_ in ("relcl", "acl", "advcl", "ccomp"):
                     continue
+                if depth == 0 and c.dep_ == "poss":
+                    continue  # "launched its invasion of X": "its" is the owner, not inside
                 arg = _actor(c, actors, indirect=True)
                 if arg:
                     return arg
@@ -1049,7 +1285,7 @@ def _trim_space(sent: Span) -> Span:
 
 
 def _event_actor(arg: _Arg) -> EventActor:
-    return EventActor(actor=arg.mention.actor, text=arg.text, start=arg.start, end=arg.end)
+    return EventActor(arg.mention.actor, arg.text, arg.start, arg.end, implied=arg.implied)
 
 
 def _dedupe(events: list[Event]) -> list[Event]:

@@ -351,3 +351,10 @@ def _handovers(terms: list[Entry]) -> list[Entry]:
 def load(tokenize: Tokenize, user_file: Path | None = None) -> KnowledgeBase:
     """Load the packaged knowledge base, plus a user's file, indexed for matching."""
     return build(load_sections(user_file), tokenize)
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-3 code to the short country name, from the packaged countries file."""
+    data = _read_yaml(packaged_files()["countries"][0])
+    return {item["iso3"]: item["name"] for item in data["data"]}

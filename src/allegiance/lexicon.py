@@ -43,6 +43,9 @@ class Lexicon:
     protesters: frozenset[str]
     aid_words: frozenset[str]
     punitive: frozenset[str]
+    # Verbs that name an event only with an object: "returned the prisoners" is RETREAT,
+    # "returned to Geneva" is travel.
+    transitive: frozenset[str] = frozenset()
 
 
 def _pairs(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -107,4 +110,5 @@ def load_lexicon() -> Lexicon:
         protesters=frozenset(lex["protesters"]),
         aid_words=frozenset(lex["aid_words"]),
         punitive=frozenset(lex["punitive"]),
+        transitive=frozenset(lex.get("transitive") or ()),
     )

@@ -26,7 +26,7 @@ class Pipeline:
             lambda s: [t.text for t in self.nlp.tokenizer(s)], self.settings.actors_file
         )
         self.resolver = ActorResolver(self.kb, load_gazetteer())
-        self.extractor = EventExtractor(load_lexicon())
+        self.extractor = EventExtractor(load_lexicon(), self.kb.countries)
 
     def run(self, raw: RawDoc) -> ArticleResult | Rejected:
         """Code one raw document."""

@@ -123,6 +123,9 @@ class EventActor:
     text: str
     start: int
     end: int
+    # Not named in the text but implied by PLOVER's conventions: the actor's own country as
+    # the recipient of a domestic act (the span is then the source's words).
+    implied: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         a = self.actor
@@ -135,6 +138,7 @@ class EventActor:
             "text": self.text,
             "start": self.start,
             "end": self.end,
+            "implied": self.implied,
         }
 
 
@@ -169,7 +173,9 @@ class Event:
     sentence_end: int
     trigger: Span
     # The type under PLOVER's coding conventions (events.plover_view); None for the converse
-    # of a visit or meeting, which PLOVER does not code.
+    # of a visit or meeting, for an act in a clause below the sentence's main act
+    # (events._main_acts), and for aid, cooperation or a sanction without a recipient, which
+    # PLOVER does not code.
     plover: str | None = ""
 
     def to_dict(self) -> dict[str, Any]:

@@ -418,6 +418,52 @@ class Store:
             for row in rows:
                 yield dict(zip(names, row, strict=True))
 
+    def ties(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
+        """Events between two actors with both actors' records, the sentences that report
+        them and the countries those sentences name (the alignment graph's input)."""
+        clauses, params = ["e.target_id IS NOT NULL"], []
+        if since:
+            clauses.append("e.date >= ?")
+            params.append(since.isoformat())
+        if until:
+            clauses.append("e.date <= ?")
+            params.append(until.isoformat() + "~")
+        cur = self.con.execute(
+            f"""
+            WITH said AS (
+                SELECT r.event_id, list(r.article_id ORDER BY r.article_id, r.sentence_start)
+                           AS articles,
+                       list(r.sentence ORDER BY r.article_id, r.sentence_start) AS sentences,
+                       list(r.modality ORDER BY r.article_id, r.sentence_start) AS modalities
+                FROM reports r GROUP BY r.event_id),
+            named AS (
+                SELECT r.event_id, list(a.country ORDER BY r.article_id, m.start_char)
+                           AS context
+                FROM reports r
+                JOIN mentions m ON m.article_id = r.article_id
+                     AND m.start_char >= r.sentence_start AND m.start_char < r.sentence_end
+                JOIN actors a ON a.id = m.actor_id
+                WHERE a.country IS NOT NULL
+                GROUP BY r.event_id)
+            SELECT e.id, e.type, e.mode, e.date, e.modality, e.confidence, e.num_articles,
+                   e.location_country,
+                   s.id, s.name, s.country, s.sector, s.kind, s.code,
+                   t.id, t.name, t.country, t.sector, t.kind, t.code,
+                   said.articles, said.sentences, said.modalities, named.context
+            FROM events e JOIN actors s ON s.id = e.source_id JOIN actors t ON t.id = e.target_id
+            LEFT JOIN said ON said.event_id = e.id LEFT JOIN named ON named.event_id = e.id
+            WHERE {" AND ".join(clauses)}
+            ORDER BY e.id""",
+            params,
+        )
+        names = [
+            "id", "type", "mode", "date", "modality", "confidence", "articles", "location",
+            "s_id", "s_name", "s_country", "s_sector", "s_kind", "s_code",
+            "t_id", "t_name", "t_country", "t_sector", "t_kind", "t_code",
+            "report_articles", "sentences", "modalities", "context",
+        ]  # fmt: skip
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
     def rejects(self) -> list[dict[str, Any]]:
         cur = self.con.execute("SELECT * FROM rejects ORDER BY input, stage, reason")
         names = [d[0] for d in cur.description]
@@ -446,6 +492,135 @@ class Store:
             "last_date": str(q("SELECT max(published) FROM articles") or ""),
             "schema_version": self._version(),
         }
+
+    # Queries for the HTTP API ------------------------------------------------------------
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def events_page(
+        self, where: EventFilter, limit: int, after: tuple[str, str] | None = None
+    ) -> tuple[list[dict[str, Any]], tuple[str, str] | None]:
+        """One page of filtered events and the sort key to pass as ``after`` for the next
+        (None on the last page). Keyset paging: as fast on page 1,000 as on page 1."""
+        sql, params = _event_query(where, after)
+        rows = self._rows(f"{sql} LIMIT {int(limit) + 1}", params)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1] if more else None
+        return rows, ((last["date"] or "", last["id"]) if last else None)
+
+    def count_events(self, where: EventFilter) -> int:
+        sql, params = _event_query(where, ordered=False)  # sorting rows to count them is waste
+        return int(self._scalar(f"SELECT count(*) FROM ({sql})", params))
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event with every sentence that reported it (spans index the article text)."""
+        sql, params = _event_query(EventFilter(), event_id=event_id)
+        rows = self._rows(sql, params)
+        if not rows:
+            return None
+        reports = self._rows(
+            """SELECT r.article_id, a.title, a.published, a.source, r.sentence,
+                      r.sentence_start, r.sentence_end, r.trigger_text, r.trigger_start,
+                      r.source_text, r.source_start, r.target_text, r.target_start,
+                      r.modality, r.confidence
+               FROM reports r JOIN articles a ON a.id = r.article_id
+               WHERE r.event_id = ? ORDER BY a.seq, r.sentence_start, r.trigger_start""",
+            [event_id],
+        )
+        return {**rows[0], "reports": reports}
+
+    def timeline(self, where: EventFilter) -> list[dict[str, Any]]:
+        """Events per month and QuadClass, oldest first; a week counts in the month of its
+        Monday, and events dated to a year only are left out."""
+        sql, params = _event_query(where, ordered=False)
+        return self._rows(
+            f"""SELECT month, quad_class, count(*) AS events FROM (
+                    SELECT quad_class, CASE
+                        WHEN date LIKE '____-W__' THEN
+                            strftime(try_strptime(date || '-1', '%G-W%V-%u'), '%Y-%m')
+                        WHEN length(date) >= 7 THEN substr(date, 1, 7) END AS month
+                    FROM ({sql}))
+                WHERE month IS NOT NULL GROUP BY ALL ORDER BY month, quad_class""",
+            params,
+        )
+
+    def actors_page(
+        self, query: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Actors whose id, code or name contains ``query``, most mentioned first."""
+        where, params = "", []
+        if query:
+            where = "WHERE a.id ILIKE ? OR a.code = ? OR a.name ILIKE ?"
+            params = [f"%{query}%", query.upper(), f"%{query}%"]
+        total = int(self._scalar(f"SELECT count(*) FROM actors a {where}", params))
+        rows = self._rows(
+            f"""SELECT a.id, a.name, a.country, a.sector, a.code, a.kind,
+                   (SELECT count(*) FROM mentions m WHERE m.actor_id = a.id) AS mentions,
+                   (SELECT count(*) FROM events e
+                    WHERE e.source_id = a.id OR e.target_id = a.id) AS events
+                FROM actors a {where}
+                ORDER BY mentions DESC, events DESC, a.id LIMIT ? OFFSET ?""",
+            [*params, int(limit), int(offset)],
+        )
+        return rows, total
+
+    def actor(self, actor_id: str) -> dict[str, Any] | None:
+        """One actor with its mention count and its events by type and direction."""
+        rows = self._rows(
+            "SELECT id, name, country, sector, code, kind FROM actors WHERE id = ?", [actor_id]
+        )
+        if not rows:
+            return None
+        by_type = self._rows(
+            """SELECT type, sum(CASE WHEN source_id = ? THEN 1 ELSE 0 END) AS as_source,
+                      sum(CASE WHEN target_id = ? THEN 1 ELSE 0 END) AS as_target
+               FROM events WHERE source_id = ? OR target_id = ?
+               GROUP BY type ORDER BY type""",
+            [actor_id] * 4,
+        )
+        mentions = self._scalar("SELECT count(*) FROM mentions WHERE actor_id = ?", [actor_id])
+        return {**rows[0], "mentions": int(mentions or 0), "events_by_type": by_type}
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """An article's text with its actor mentions and the events it reported."""
+        rows = self._rows(
+            """SELECT id, external_id, source, title, published, language, text, words,
+                      duplicate_of FROM articles WHERE id = ?""",
+            [article_id],
+        )
+        if not rows:
+            return None
+        mentions = self._rows(
+            """SELECT m.actor_id, a.name, a.code, m.text, m.start_char AS start,
+                      m.end_char AS "end", m.rule, m.is_place
+               FROM mentions m JOIN actors a ON a.id = m.actor_id
+               WHERE m.article_id = ? ORDER BY m.start_char""",
+            [article_id],
+        )
+        reports = self._rows(
+            """SELECT r.event_id, e.type, e.mode, e.source_id, e.target_id, r.sentence_start,
+                      r.sentence_end, r.trigger_text, r.trigger_start, r.source_text,
+                      r.source_start, r.target_text, r.target_start, r.modality
+               FROM reports r JOIN events e ON e.id = r.event_id
+               WHERE r.article_id = ? ORDER BY r.sentence_start, r.trigger_start""",
+            [article_id],
+        )
+        return {**rows[0], "mentions": mentions, "reports": reports}
+
+    def input_outcome(self, input_key: str) -> dict[str, Any] | None:
+        """What became of one input: its article and status, or its rejection."""
+        rows = self._rows("SELECT article_id, status FROM inputs WHERE input = ?", [input_key])
+        if not rows:
+            return None
+        out = rows[0]
+        if out["status"] == "rejected":
+            out["rejects"] = self._rows(
+                "SELECT stage, reason, detail FROM rejects WHERE input = ?", [input_key]
+            )
+        return out
 
     def tables(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's rows in a stable order (for comparing two stores)."""
@@ -479,7 +654,14 @@ class Store:
         return int(self._scalar("SELECT count(*) FROM export_view"))
 
 
-def _event_query(f: EventFilter) -> tuple[str, list[Any]]:
+def _event_query(
+    f: EventFilter,
+    after: tuple[str, str] | None = None,
+    event_id: str | None = None,
+    ordered: bool = True,
+) -> tuple[str, list[Any]]:
+    """The filtered event query, newest first; ``after`` is the (date, id) sort key of the
+    last row already seen, so a page starts right after it whatever was written since."""
     clauses, params = [], []
     if f.actor:
         clauses.append(
@@ -506,6 +688,12 @@ def _event_query(f: EventFilter) -> tuple[str, list[Any]]:
     if f.until:
         clauses.append("e.date <= ?")
         params.append(f.until.isoformat() + "~")  # week and month values sort inside the day
+    if after is not None:
+        clauses.append(f"({_DATE_KEY} < ? OR ({_DATE_KEY} = ? AND e.id > ?))")
+        params += [after[0], after[0], after[1]]
+    if event_id is not None:
+        clauses.append("e.id = ?")
+        params.append(event_id)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = f"""
         SELECT e.id, e.type, e.mode, e.plover, e.cameo, e.quad_class, e.goldstein,
@@ -518,9 +706,14 @@ def _event_query(f: EventFilter) -> tuple[str, list[Any]]:
                e.first_article, e.first_source
         FROM events e JOIN actors s ON s.id = e.source_id
         LEFT JOIN actors t ON t.id = e.target_id
-        {where}
-        ORDER BY e.date DESC, e.id"""
+        {where}"""
+    if ordered:
+        sql += f"\n        ORDER BY {_DATE_KEY} DESC, e.id"
     return sql, params
+
+
+# Undated events sort last, as NULLs did, but with a value a cursor can hold.
+_DATE_KEY = "coalesce(e.date, '')"
 
 
 # The GDELT 2.0 event table's columns, as far as they apply (documented in the README).

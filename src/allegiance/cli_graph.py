@@ -1,0 +1,321 @@
+"""Command line for the alignment graph: ``sides``, ``backers``, ``rivals``, ``graph``, ``plot``.
+
+Every command reads its events either from articles (a file, a .jsonl batch or a folder, run
+through the pipeline in memory: no store needed) or from a store built by ``ingest``.
+Importing this module registers the commands on ``cli.main``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import _actor_label, _date_option, _emit, _inputs, _open_store, _pipeline, _results, main
+from .records import ArticleResult, Rejected
+
+GRAPH_FORMATS = ("table", "json", "jsonl")
+
+
+def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the events come from (PATH or --db) and the time window."""
+    f = click.option(
+        "--half-life",
+        "half_life",
+        type=click.FloatRange(min=1),
+        metavar="DAYS",
+        help="Decay: an event this many days older than the newest counts half.",
+    )(f)
+    f = click.option("--until", callback=_date_option, metavar="YYYY-MM-DD")(f)
+    f = click.option("--since", callback=_date_option, metavar="YYYY-MM-DD")(f)
+    f = click.option(
+        "--actors",
+        "actors_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="YAML file adding or overriding knowledge-base entries (with PATH).",
+    )(f)
+    f = click.option(
+        "--published",
+        callback=_date_option,
+        metavar="YYYY-MM-DD",
+        help="Publication date of a single article PATH.",
+    )(f)
+    f = click.option(
+        "--db",
+        envvar="ALLEGIANCE_DB",
+        default="allegiance.duckdb",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The store to read when no PATH is given (or set ALLEGIANCE_DB).",
+    )(f)
+    return click.argument("path", required=False)(f)
+
+
+def _ties(
+    path: str | None,
+    db: str,
+    published: date | None,
+    actors_file: Path | None,
+    since: date | None,
+    until: date | None,
+) -> list[Any]:
+    """Ties from articles at PATH (coded in memory) or from the store."""
+    from . import graph
+
+    if path is None:
+        with _open_store(db, read_only=True) as store:
+            return graph.ties_from_store(store, since, until)
+    return graph.ties_from_results(_coded(path, published, actors_file))
+
+
+def _coded(path: str, published: date | None, actors_file: Path | None) -> list[ArticleResult]:
+    """Code the articles at PATH; bad inputs are reported on stderr and left out."""
+    if Path(path).is_dir():
+        from .corpus import read_inputs
+
+        items = [(key, raw) for key, raw in read_inputs([path])]
+        batch = True
+    else:
+        batch, found = _inputs(path, published, None)
+        items = list(found)
+    if not batch and isinstance(items[0][1], Rejected):
+        raise click.ClickException(items[0][1].message)
+    out = []
+    for key, result in _results(_pipeline(actors_file), iter(items)):
+        if isinstance(result, Rejected):
+            click.echo(f"skipped {key or result.source}: {result.message}", err=True)
+        else:
+            out.append(result)
+    return out
+
+
+def _options(since: date | None, until: date | None, half_life: float | None, **kw: Any) -> Any:
+    from .graph import Options
+
+    return Options(since=since, until=until, half_life_days=half_life, **kw)
+
+
+@main.command()
+@graph_inputs
+@click.option("--theatre", help="Only this theatre: a country name or ISO3 code.")
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def sides(
+    path: str | None,
+    db: str,
+    published: date | None,
+    actors_file: Path | None,
+    since: date | None,
+    until: date | None,
+    half_life: float | None,
+    theatre: str | None,
+    fmt: str,
+) -> None:
+    """The camps of each conflict: who backs which side, with the events behind it.
+
+    PATH is an article (.txt, .html), a .jsonl batch or a folder; without it, the store.
+    """
+    from . import graph
+
+    ties = _ties(path, db, published, actors_file, since, until)
+    found = graph.sides(ties, _options(since, until, half_life, theatre=theatre))
+    if theatre and not found:
+        raise click.ClickException(f"no theatre '{theatre}' in these events")
+    records = [t.to_dict() for t in found]
+    if fmt == "table":
+        click.echo(_sides_table(records) if records else "(no theatre with camps)")
+    elif fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def _sides_table(records: list[dict[str, Any]]) -> str:
+    lines = []
+    for rec in records:
+        lines.append(f"# {rec['theatre']} ({rec['country']})")
+        for i, camp in enumerate(rec["camps"], 1):
+            lines.append(f"  camp {i}: " + "; ".join(_actor_label(a) for a in camp))
+        if rec["neutral"]:
+            lines.append("  neutral: " + "; ".join(_actor_label(a) for a in rec["neutral"]))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("actor")
+@graph_inputs
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def backers(
+    actor: str,
+    path: str | None,
+    db: str,
+    published: date | None,
+    actors_file: Path | None,
+    since: date | None,
+    until: date | None,
+    half_life: float | None,
+    fmt: str,
+) -> None:
+    """Who backs and who opposes ACTOR (an id, code, ISO3 code or name), year by year."""
+    from . import graph
+
+    ties = _ties(path, db, published, actors_file, since, until)
+    report = graph.backers(ties, actor, _options(since, until, half_life))
+    if report["actor"] is None:
+        raise click.ClickException(f"no events of '{actor}'; try its code (RUS) or full name")
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        {
+            "side": side,
+            "actor": _actor_label(r["actor"]),
+            "weight": r["weight"],
+            "years": " ".join(f"{y}:{w:+.1f}" for y, w in r["years"].items()) or "-",
+            "events": len(r["events"]),
+        }
+        for side in ("backers", "opponents")
+        for r in report[side]
+    ]
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    click.echo(f"# {_actor_label(report['actor'])}")
+    _emit(rows, "table", ["side", "actor", "weight", "years", "events"])
+
+
+@main.command()
+@graph_inputs
+@click.option(
+    "--min-theatres", default=2, show_default=True, type=click.IntRange(1), help="Theatres."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def rivals(
+    path: str | None,
+    db: str,
+    published: date | None,
+    actors_file: Path | None,
+    since: date | None,
+    until: date | None,
+    half_life: float | None,
+    min_theatres: int,
+    fmt: str,
+) -> None:
+    """Pairs of actors on opposite sides in several theatres, and whether they still meet."""
+    from . import graph
+
+    ties = _ties(path, db, published, actors_file, since, until)
+    found = graph.rivals(ties, _options(since, until, half_life), min_theatres)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if fmt == "jsonl":
+        for r in found:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    rows = [
+        {
+            "a": _actor_label(r["a"]),
+            "b": _actor_label(r["b"]),
+            "opposed in": ", ".join(t["theatre"] for t in r["theatres"]),
+            "contact": ", ".join(
+                sorted({f"{c['type']} {c['date'] or ''}".strip() for c in r["contacts"]})
+            )
+            or "-",
+        }
+        for r in found
+    ]
+    _emit(rows, "table", ["a", "b", "opposed in", "contact"])
+
+
+@main.command(name="graph")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@graph_inputs
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    help="Default: from OUT's extension.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def graph_command(
+    out: Path,
+    path: str | None,
+    db: str,
+    published: date | None,
+    actors_file: Path | None,
+    since: date | None,
+    until: date | None,
+    half_life: float | None,
+    fmt: str | None,
+    force: bool,
+) -> None:
+    """Write the signed actor graph for Gephi (GEXF), networkx and yEd (GraphML) or JSON."""
+    from . import graph, plots
+
+    fmt = fmt or out.suffix.lstrip(".").lower()
+    if fmt not in ("graphml", "gexf", "json"):
+        raise click.ClickException(f"{out}: give --format graphml, gexf or json")
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    ties = _ties(path, db, published, actors_file, since, until)
+    data = graph.graph_json(graph.sides(ties, _options(since, until, half_life)))
+    plots.write_graph(data, out, fmt)
+    counts = f"{len(data['nodes'])} actors, {len(data['edges'])} edges"
+    click.echo(f"{counts} written to {out}", err=True)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["sides", "timeline"]))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@graph_inputs
+@click.option("--theatre", help="sides: only this theatre (name or ISO3 code).")
+@click.option(
+    "--between",
+    nargs=2,
+    metavar="A B",
+    help="timeline: the two actors (ids, codes or names), e.g. --between TUR RUS.",
+)
+def plot(
+    kind: str,
+    out: Path,
+    path: str | None,
+    db: str,
+    published: date | None,
+    actors_file: Path | None,
+    since: date | None,
+    until: date | None,
+    half_life: float | None,
+    theatre: str | None,
+    between: tuple[str, str] | None,
+) -> None:
+    """Draw the camps as a network (sides) or two actors' relations over time (timeline)."""
+    from . import graph, plots
+
+    if kind == "timeline" and not between:
+        raise click.ClickException("plot timeline needs --between A B, e.g. --between TUR RUS")
+    ties = _ties(path, db, published, actors_file, since, until)
+    options = _options(since, until, half_life, theatre=theatre)
+    if kind == "sides":
+        found = graph.sides(ties, options)
+        if not found:
+            raise click.ClickException("no theatre with camps in these events")
+        plots.plot_sides(found, out)
+    else:
+        a, b = between or ("", "")
+        months = graph.timeline(ties, a, b, options)
+        if not months:
+            raise click.ClickException(f"no dated events between '{a}' and '{b}'")
+        plots.plot_timeline(months, a, b, out)
+    click.echo(f"written to {out}", err=True)

@@ -1,0 +1,155 @@
+"""The web page end to end: a real server, Debian's headless Chromium driven by playwright."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from allegiance.api import ServeSettings, create_app
+from conftest import ROOT, SCRIPT_ARTICLE, TOKEN
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+# The date the <script> article is published with: no demo story has events that day.
+SCRIPT_DAY = "2021-03-03"
+
+
+def _chromium() -> str:
+    """Debian's chromium, which `make test` installs with apt where it can."""
+    for name in ("chromium", "chromium-browser"):
+        if path := shutil.which(name):
+            return path
+    pytest.skip(
+        "no chromium on this machine and `make test` could not install it (it needs apt "
+        "as root or with passwordless sudo): `apt-get install chromium`, then run again"
+    )
+
+
+@pytest.fixture(scope="module")
+def server(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a copy of the demo store plus the <script> article, served by uvicorn
+    on a free port in a thread; yields the base URL."""
+    db = tmp_path_factory.mktemp("web") / "web.duckdb"
+    shutil.copy(demo_store, db)
+    settings = ServeSettings(db=db, token=TOKEN)
+    with TestClient(create_app(settings)) as client:
+        posted = client.post(
+            "/api/articles",
+            json={"text": SCRIPT_ARTICLE, "published": SCRIPT_DAY},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        assert posted.status_code == 201, posted.text
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def errors() -> list[str]:
+    """Script errors and console errors the page raised."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(server: str, errors: list[str]):
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as p:
+        # The system chromium, never a browser build of playwright's own.
+        browser = p.chromium.launch(executable_path=executable, headless=True)
+        tab = browser.new_page(viewport={"width": 1440, "height": 1100})
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        tab.set_default_timeout(20_000)
+        tab.goto(server)
+        yield tab
+        browser.close()
+
+
+def _settled(page) -> None:
+    """Wait until the page has no request in flight (it counts them on <body>)."""
+    page.wait_for_selector("body[data-pending='0']", state="attached")
+
+
+def test_web_theatre_camps_table_and_sentence(page, errors):
+    _settled(page)
+    assert page.locator("#events tbody tr").count() == 25
+    assert "events" in page.locator("#summary").text_content()
+    assert page.locator("#timeline rect.bar").count() > 3
+
+    # Pick a theatre: its camps are drawn and listed, Turkey and Haftar apart.
+    page.locator("#theatre option[value='LBY']").wait_for(state="attached")
+    page.select_option("#theatre", "LBY")
+    _settled(page)
+    camps = page.locator("#camps-list li.camp")
+    assert camps.count() >= 2
+    texts = [camps.nth(i).text_content() for i in range(camps.count())]
+    turkey = [i for i, t in enumerate(texts) if "Turkey" in t]
+    haftar = [i for i, t in enumerate(texts) if "Haftar" in t]
+    assert turkey and haftar and turkey[0] != haftar[0], texts
+    assert page.locator("#network g.node").count() >= 4
+    assert page.locator("#network line.edge.support").count() >= 1
+    assert page.locator("#network line.edge.hostility").count() >= 1
+    assert page.locator("#filters input[name=country]").input_value() == "LBY"
+
+    # Filter the table: every row is Haftar's SUPPORT event.
+    page.fill("#filters input[name=actor]", "Haftar")
+    page.select_option("#filters select[name=type]", "SUPPORT")
+    page.click("#filters button[type=submit]")
+    _settled(page)
+    rows = page.locator("#events tbody tr")
+    assert rows.count() >= 2
+    for i in range(rows.count()):
+        text = rows.nth(i).text_content()
+        assert "SUPPORT" in text and "Haftar" in text
+
+    # Open an event: its sentence with source, trigger (and target) marked.
+    rows.filter(has_not_text=SCRIPT_DAY).first.click()  # a demo story, for the screenshot
+    _settled(page)
+    sentence = page.locator("#event-detail .sentence").first
+    assert page.locator("#event-detail .sentence mark.trigger").count() >= 1
+    assert "Haftar" in sentence.text_content()
+    assert page.locator("#article-view mark.trigger").count() >= 1
+    assert page.locator("#article-view mark.actor").count() >= 3
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert errors == []
+
+
+def test_web_script_in_a_story_shows_as_text(page, errors):
+    page.click("#filters button[type=reset]")
+    _settled(page)
+    page.fill("#filters input[name=since]", SCRIPT_DAY)
+    page.fill("#filters input[name=until]", SCRIPT_DAY)
+    page.click("#filters button[type=submit]")
+    _settled(page)
+    assert page.locator("#filters input[name=country]").input_value() == ""
+    page.locator("#events tbody tr").first.click()
+    _settled(page)
+    view = page.locator("#article-view .text")
+    assert "<script>window.pwned=1</script>" in view.text_content()
+    assert page.locator("#article-view script").count() == 0
+    assert page.evaluate("window.pwned") is None
+    assert errors == []
