@@ -204,7 +204,10 @@ def _locate(given: str) -> tuple[str, str]:
     """Where a worker reads an input, and its stamp (size and modification time), so an
     input that changed gets a new shard name."""
     if _is_web(given):
-        return given, ""
+        # A page or feed may have changed since the last run (a feed has new items), so its
+        # partition is fetched again each run, as a local run fetches it; the store then
+        # skips the items it already holds.
+        return given, f"fetched {time.time_ns()}"
     if _is_url(given):
         from fsspec.core import url_to_fs
 
