@@ -122,6 +122,17 @@ def test_cluster_bad_spec_is_one_line(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.cluster
+def test_cluster_url_without_its_filesystem_is_one_line(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    result = CliRunner().invoke(
+        main, ["ingest", "nosuchfs://bucket/news/", "--db", db, "--cluster", "local:1"]
+    )
+    assert result.exit_code == 1 and "nosuchfs://bucket/news/" in result.output
+    assert "install the fsspec package for it" in result.output
+    assert "Traceback" not in result.output
+
+
 # Shards (the model, no cluster) ------------------------------------------------------------------
 @pytest.mark.slow
 def test_shards_give_back_the_records_they_were_given(tmp_path):

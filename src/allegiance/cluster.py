@@ -163,6 +163,23 @@ def _shard_name(index: int, ident: Any, tag: str) -> str:
     return f"part-{index:06d}-{digest}.parquet"
 
 
+def _filesystem(url: str) -> tuple[Any, str]:
+    """The fsspec file system and path of a URL or local path.
+
+    Raises:
+        ClusterError: the URL's file system package is not installed, or its scheme unknown.
+    """
+    from fsspec.core import url_to_fs
+
+    try:
+        return url_to_fs(url)  # type: ignore[no-any-return]
+    except (ImportError, ValueError) as exc:
+        raise ClusterError(
+            f"{url}: {exc}; install the fsspec package for it on the client and the workers "
+            "(s3fs for s3://, gcsfs for gs://)"
+        ) from None
+
+
 def _is_web(path: str) -> bool:
     return path.startswith(("http://", "https://"))
 
@@ -183,9 +200,7 @@ def _discover(paths: Iterable[str]) -> Iterator[str]:
 def _walk_url(url: str) -> Iterator[str]:
     """Files under an fsspec URL as ``os.walk`` orders them in ``corpus.discover``: a
     folder's own files sorted, then its subfolders, sorted; hidden files left out."""
-    from fsspec.core import url_to_fs
-
-    fs, root = url_to_fs(url)
+    fs, root = _filesystem(url)
     if not fs.isdir(root):
         yield url
         return
@@ -209,9 +224,7 @@ def _locate(given: str) -> tuple[str, str]:
         # skips the items it already holds.
         return given, f"fetched {time.time_ns()}"
     if _is_url(given):
-        from fsspec.core import url_to_fs
-
-        fs, path = url_to_fs(given)
+        fs, path = _filesystem(given)
         try:
             info = fs.info(path)
         except OSError:
@@ -232,9 +245,7 @@ def _locate(given: str) -> tuple[str, str]:
 def _opens(where: str) -> bool:
     """Whether a file can be opened here; one that cannot is left whole to a worker, whose
     read says why (no such file, unreadable), as a local run does."""
-    from fsspec.core import url_to_fs
-
-    fs, path = url_to_fs(where)
+    fs, path = _filesystem(where)
     try:
         with fs.open(path, "rb"):
             return True
@@ -246,9 +257,7 @@ def _jsonl_slices(where: str, size: int) -> Iterator[tuple[int, int, int]]:
     """(first line number, start byte, end byte) of runs of ``size`` records of a JSONL file,
     cut at line ends. Lines are numbered as ``bytes.splitlines`` numbers them in a local run
     (a lone carriage return ends a line too), so records without an id keep their keys."""
-    from fsspec.core import url_to_fs
-
-    fs, path = url_to_fs(where)
+    fs, path = _filesystem(where)
     first, start, offset, line_no, records = 1, 0, 0, 1, 0
     with fs.open(path, "rb") as fh:
         for line in fh:
@@ -288,11 +297,9 @@ def code_partition(part: Partition, settings: Settings, shards: str) -> tuple[st
 
     A shard already there whole (an earlier try of this task, or an earlier run) is kept.
     """
-    from fsspec.core import url_to_fs
-
     from . import shards as shard_io
 
-    fs, root = url_to_fs(shards)
+    fs, root = _filesystem(shards)
     final = f"{root}/{part.shard}"
     rows = _complete(fs, final)
     if rows is not None:
@@ -346,9 +353,7 @@ def read_partition(part: Partition) -> Iterator[tuple[str, RawDoc | Rejected]]:
 
 
 def _cat(where: str, start: int | None = None, end: int | None = None) -> bytes:
-    from fsspec.core import url_to_fs
-
-    fs, path = url_to_fs(where)
+    fs, path = _filesystem(where)
     return bytes(fs.cat_file(path, start=start, end=end))
 
 
@@ -455,12 +460,10 @@ def ingest_on_cluster(
     ``shards`` is a folder or fsspec URL every worker and the client can reach. With
     ``keep_shards`` false it is removed after a run in which every partition was loaded.
     """
-    from fsspec.core import url_to_fs
-
     summary = ClusterSummary(workers=len(client.nthreads()))
     start = time.perf_counter()
     near = NearDuplicates(store)
-    fs, root = url_to_fs(shards)
+    fs, root = _filesystem(shards)
     fs.makedirs(root, exist_ok=True)
     parts = plan(paths, partition_size, settings_tag(settings), (store.path, store.path + ".wal"))
     tasks = _Tasks(client, store, settings, shards, parts, summary)

@@ -666,9 +666,7 @@ def _theatre(
     link_ties: dict[tuple[str, str], list[tuple[Tie, float]]] = defaultdict(list)
     fighters: set[str] = set()
     local: set[str] = set()
-    civil_war = any(
-        _party_country(a) in members for tie in ties for a in (tie.source, tie.target)
-    )
+    civil_war = any(_party_country(a) in members for tie in ties for a in (tie.source, tie.target))
     for tie in ties:
         a = node_of(tie.source, country, members)
         b = node_of(tie.target, country, members)
