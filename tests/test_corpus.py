@@ -186,3 +186,18 @@ def test_killed_run_restarted_gives_the_same_tables(tmp_path):
     with Store.open(clean_db) as a, Store.open(killed_db) as b:
         assert a.tables() == b.tables()
         assert a.stats()["articles"] == len(records)
+
+
+def test_implied_recipients_are_stored_apart_and_left_out_of_the_graph(tmp_path):
+    from allegiance import graph
+
+    story = tmp_path / "kenya.txt"
+    story.write_text(
+        "Protests in Kenya\n\nKenyan opposition supporters protested on Monday, police said. "
+        "Turkey backs the Government of National Accord.\n"
+    )
+    store, _ = _ingest([story], tmp_path / "s.duckdb")
+    with store:
+        rows = store.con.execute("SELECT type, target_id, target_implied FROM events").fetchall()
+        assert ("PROTEST", "KEN", True) in rows and ("SUPPORT", "gna", False) in rows
+        assert [(t.type, t.target.id) for t in graph.ties_from_store(store)] == [("SUPPORT", "gna")]

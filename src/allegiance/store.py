@@ -23,7 +23,7 @@ import duckdb
 from .errors import AllegianceError
 from .records import ArticleResult, Event, Rejected
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each migration takes the schema from version n-1 to n; they run in order, once.
 MIGRATIONS: tuple[str, ...] = (
@@ -56,6 +56,11 @@ MIGRATIONS: tuple[str, ...] = (
     # 2: the cluster path's shards already loaded, so a re-run does not code them again.
     """
     CREATE TABLE partitions (shard VARCHAR PRIMARY KEY, items INTEGER);
+    """,
+    # 3: a recipient PLOVER's conventions imply (a domestic act's own country) is kept apart
+    # from one the text names, so the alignment graph can leave it out.
+    """
+    ALTER TABLE events ADD COLUMN target_implied BOOLEAN DEFAULT false;
     """,
 )
 
@@ -350,6 +355,7 @@ class Store:
                     0,
                     art.id,
                     art.source,
+                    bool(ev.target and ev.target.implied),
                 ),
             )
             for arg in (ev.source, ev.target):
@@ -421,7 +427,7 @@ class Store:
     def ties(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
         """Events between two actors with both actors' records, the sentences that report
         them and the countries those sentences name (the alignment graph's input)."""
-        clauses, params = ["e.target_id IS NOT NULL"], []
+        clauses, params = ["e.target_id IS NOT NULL", "NOT coalesce(e.target_implied, false)"], []
         if since:
             clauses.append("e.date >= ?")
             params.append(since.isoformat())
