@@ -291,38 +291,48 @@ def _actor_routes(r: APIRouter) -> None:
 
 
 # Sides and graph ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CampsQuery:
+    """The query string of /api/sides and /api/graph: a theatre and a time window."""
+
+    theatre: str | None
+    since: date | None
+    until: date | None
+    half_life_days: float | None
+
+
+def camps_query(
+    theatre: Annotated[
+        str | None, Query(max_length=_TEXT, description="ISO3 code or country name.")
+    ] = None,
+    since: date | None = None,
+    until: date | None = None,
+    half_life_days: Annotated[float | None, Query(gt=0)] = None,
+) -> CampsQuery:
+    return CampsQuery(theatre or None, since, until, half_life_days)
+
+
+CampsDep = Annotated[CampsQuery, Depends(camps_query)]
+
+
 def _graph_routes(r: APIRouter) -> None:
     @r.get("/api/sides", tags=["camps"])
-    def sides(
-        state: StateDep,
-        theatre: Annotated[
-            str | None, Query(max_length=_TEXT, description="ISO3 code or country name.")
-        ] = None,
-        since: date | None = None,
-        until: date | None = None,
-        half_life_days: Annotated[float | None, Query(gt=0)] = None,
-    ) -> dict[str, Any]:
+    def sides(state: StateDep, q: CampsDep) -> dict[str, Any]:
         """The theatres (conflicts) with their camps, neutral actors and the evidence."""
-        found = _theatres(state, theatre, since, until, half_life_days)
-        if theatre and not found:
-            raise ApiError(404, f"no theatre {theatre!r} in the store; list them with /api/sides")
-        return {"theatres": [t.to_dict() for t in found]}
+        return {"theatres": [t.to_dict() for t in _wanted_theatres(state, q)]}
 
     @r.get("/api/graph", tags=["camps"])
-    def graph(
-        state: StateDep,
-        theatre: Annotated[
-            str | None, Query(max_length=_TEXT, description="ISO3 code or country name.")
-        ] = None,
-        since: date | None = None,
-        until: date | None = None,
-        half_life_days: Annotated[float | None, Query(gt=0)] = None,
-    ) -> dict[str, Any]:
+    def graph(state: StateDep, q: CampsDep) -> dict[str, Any]:
         """Nodes with their camp per theatre, and signed edges weighted by their evidence."""
-        found = _theatres(state, theatre, since, until, half_life_days)
-        if theatre and not found:
-            raise ApiError(404, f"no theatre {theatre!r} in the store; list them with /api/sides")
-        return graph_json(found)
+        return graph_json(_wanted_theatres(state, q))
+
+
+def _wanted_theatres(state: _State, q: CampsQuery) -> list[Any]:
+    """The theatres a camps query asks for; 404 when it names one the store lacks."""
+    found = _theatres(state, q.theatre, q.since, q.until, q.half_life_days)
+    if q.theatre and not found:
+        raise ApiError(404, f"no theatre {q.theatre!r} in the store; list them with /api/sides")
+    return found
 
 
 # The alignment graph of the whole store is computed once per window and kept until a write:
