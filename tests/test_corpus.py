@@ -201,3 +201,22 @@ def test_implied_recipients_are_stored_apart_and_left_out_of_the_graph(tmp_path)
         rows = store.con.execute("SELECT type, target_id, target_implied FROM events").fetchall()
         assert ("PROTEST", "KEN", True) in rows and ("SUPPORT", "gna", False) in rows
         assert [(t.type, t.target.id) for t in graph.ties_from_store(store)] == [("SUPPORT", "gna")]
+
+
+def test_a_store_of_an_older_schema_is_upgraded_when_read(tmp_path):
+    import duckdb
+
+    from allegiance.store import MIGRATIONS, SCHEMA_VERSION
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(MIGRATIONS[0])  # the first schema, as the first release wrote it
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.close()
+    with Store.open(db, read_only=True) as store:
+        assert store.stats()["schema_version"] == SCHEMA_VERSION
+        assert list(store.ties()) == []
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(Exception, match="allegiance ingest"):
+        Store.open(empty, read_only=True)

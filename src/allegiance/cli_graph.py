@@ -7,69 +7,98 @@ Importing this module registers the commands on ``cli.main``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import _actor_label, _date_option, _emit, _inputs, _open_store, _pipeline, _results, main
+from .cli import (
+    _actor_label,
+    _actors_option,
+    _date_option,
+    _db_option,
+    _emit,
+    _inputs,
+    _open_store,
+    _pipeline,
+    _results,
+    main,
+)
 from .records import ArticleResult, Rejected
 
 GRAPH_FORMATS = ("table", "json", "jsonl")
 
 
+@dataclass(frozen=True, slots=True)
+class GraphSource:
+    """Where a graph command's events come from (PATH or the store) and the time window."""
+
+    path: str | None
+    db: str
+    published: date | None
+    actors_file: Path | None
+    since: date | None
+    until: date | None
+    half_life: float | None
+
+    def ties(self) -> list[Any]:
+        """Ties from the articles at PATH (coded in memory) or from the store."""
+        from . import graph
+
+        if self.path is None:
+            with _open_store(self.db, read_only=True) as store:
+                return graph.ties_from_store(store, self.since, self.until)
+        return graph.ties_from_results(_coded(self.path, self.published, self.actors_file))
+
+    def options(self, theatre: str | None = None) -> Any:
+        from .graph import Options
+
+        return Options(self.since, self.until, self.half_life, theatre)
+
+
 def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Where the events come from (PATH or --db) and the time window."""
-    f = click.option(
+    """PATH or --db, --published, --actors, --since, --until and --half-life, handed to the
+    command as one ``source: GraphSource``."""
+
+    @functools.wraps(f)
+    def command(
+        *args: Any,
+        path: str | None,
+        db: str,
+        published: date | None,
+        actors_file: Path | None,
+        since: date | None,
+        until: date | None,
+        half_life: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        source = GraphSource(path, db, published, actors_file, since, until, half_life)
+        return f(*args, source=source, **kwargs)
+
+    g: Callable[..., Any] = command
+    g = click.option(
         "--half-life",
         "half_life",
         type=click.FloatRange(min=1),
         metavar="DAYS",
         help="Decay: an event this many days older than the newest counts half.",
-    )(f)
-    f = click.option("--until", callback=_date_option, metavar="YYYY-MM-DD")(f)
-    f = click.option("--since", callback=_date_option, metavar="YYYY-MM-DD")(f)
-    f = click.option(
-        "--actors",
-        "actors_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="YAML file adding or overriding knowledge-base entries (with PATH).",
-    )(f)
-    f = click.option(
+    )(g)
+    g = click.option("--until", callback=_date_option, metavar="YYYY-MM-DD")(g)
+    g = click.option("--since", callback=_date_option, metavar="YYYY-MM-DD")(g)
+    g = _actors_option(g)
+    g = click.option(
         "--published",
         callback=_date_option,
         metavar="YYYY-MM-DD",
         help="Publication date of a single article PATH.",
-    )(f)
-    f = click.option(
-        "--db",
-        envvar="ALLEGIANCE_DB",
-        default="allegiance.duckdb",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The store to read when no PATH is given (or set ALLEGIANCE_DB).",
-    )(f)
-    return click.argument("path", required=False)(f)
-
-
-def _ties(
-    path: str | None,
-    db: str,
-    published: date | None,
-    actors_file: Path | None,
-    since: date | None,
-    until: date | None,
-) -> list[Any]:
-    """Ties from articles at PATH (coded in memory) or from the store."""
-    from . import graph
-
-    if path is None:
-        with _open_store(db, read_only=True) as store:
-            return graph.ties_from_store(store, since, until)
-    return graph.ties_from_results(_coded(path, published, actors_file))
+    )(g)
+    g = _db_option(g)
+    return click.argument("path", required=False)(g)
 
 
 def _coded(path: str, published: date | None, actors_file: Path | None) -> list[ArticleResult]:
@@ -93,12 +122,6 @@ def _coded(path: str, published: date | None, actors_file: Path | None) -> list[
     return out
 
 
-def _options(since: date | None, until: date | None, half_life: float | None, **kw: Any) -> Any:
-    from .graph import Options
-
-    return Options(since=since, until=until, half_life_days=half_life, **kw)
-
-
 @main.command()
 @graph_inputs
 @click.option("--theatre", help="Only this theatre: a country name or ISO3 code.")
@@ -106,13 +129,7 @@ def _options(since: date | None, until: date | None, half_life: float | None, **
     "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
 )
 def sides(
-    path: str | None,
-    db: str,
-    published: date | None,
-    actors_file: Path | None,
-    since: date | None,
-    until: date | None,
-    half_life: float | None,
+    source: GraphSource,
     theatre: str | None,
     fmt: str,
 ) -> None:
@@ -122,8 +139,8 @@ def sides(
     """
     from . import graph
 
-    ties = _ties(path, db, published, actors_file, since, until)
-    found = graph.sides(ties, _options(since, until, half_life, theatre=theatre))
+    ties = source.ties()
+    found = graph.sides(ties, source.options(theatre))
     if theatre and not found:
         raise click.ClickException(f"no theatre '{theatre}' in these events")
     records = [t.to_dict() for t in found]
@@ -155,20 +172,14 @@ def _sides_table(records: list[dict[str, Any]]) -> str:
 )
 def backers(
     actor: str,
-    path: str | None,
-    db: str,
-    published: date | None,
-    actors_file: Path | None,
-    since: date | None,
-    until: date | None,
-    half_life: float | None,
+    source: GraphSource,
     fmt: str,
 ) -> None:
     """Who backs and who opposes ACTOR (an id, code, ISO3 code or name), year by year."""
     from . import graph
 
-    ties = _ties(path, db, published, actors_file, since, until)
-    report = graph.backers(ties, actor, _options(since, until, half_life))
+    ties = source.ties()
+    report = graph.backers(ties, actor, source.options())
     if report["actor"] is None:
         raise click.ClickException(f"no events of '{actor}'; try its code (RUS) or full name")
     if fmt == "json":
@@ -202,21 +213,15 @@ def backers(
     "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
 )
 def rivals(
-    path: str | None,
-    db: str,
-    published: date | None,
-    actors_file: Path | None,
-    since: date | None,
-    until: date | None,
-    half_life: float | None,
+    source: GraphSource,
     min_theatres: int,
     fmt: str,
 ) -> None:
     """Pairs of actors on opposite sides in several theatres, and whether they still meet."""
     from . import graph
 
-    ties = _ties(path, db, published, actors_file, since, until)
-    found = graph.rivals(ties, _options(since, until, half_life), min_theatres)
+    ties = source.ties()
+    found = graph.rivals(ties, source.options(), min_theatres)
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -251,13 +256,7 @@ def rivals(
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def graph_command(
     out: Path,
-    path: str | None,
-    db: str,
-    published: date | None,
-    actors_file: Path | None,
-    since: date | None,
-    until: date | None,
-    half_life: float | None,
+    source: GraphSource,
     fmt: str | None,
     force: bool,
 ) -> None:
@@ -269,8 +268,8 @@ def graph_command(
         raise click.ClickException(f"{out}: give --format graphml, gexf or json")
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to overwrite it")
-    ties = _ties(path, db, published, actors_file, since, until)
-    data = graph.graph_json(graph.sides(ties, _options(since, until, half_life)))
+    ties = source.ties()
+    data = graph.graph_json(graph.sides(ties, source.options()))
     plots.write_graph(data, out, fmt)
     counts = f"{len(data['nodes'])} actors, {len(data['edges'])} edges"
     click.echo(f"{counts} written to {out}", err=True)
@@ -290,13 +289,7 @@ def graph_command(
 def plot(
     kind: str,
     out: Path,
-    path: str | None,
-    db: str,
-    published: date | None,
-    actors_file: Path | None,
-    since: date | None,
-    until: date | None,
-    half_life: float | None,
+    source: GraphSource,
     theatre: str | None,
     between: tuple[str, str] | None,
 ) -> None:
@@ -305,8 +298,8 @@ def plot(
 
     if kind == "timeline" and not between:
         raise click.ClickException("plot timeline needs --between A B, e.g. --between TUR RUS")
-    ties = _ties(path, db, published, actors_file, since, until)
-    options = _options(since, until, half_life, theatre=theatre)
+    ties = source.ties()
+    options = source.options(theatre)
     if kind == "sides":
         found = graph.sides(ties, options)
         if not found:

@@ -171,8 +171,13 @@ class Store:
         store.con, store.path = con, str(path)
         if not read_only:
             store._migrate()
-        elif store._version() < SCHEMA_VERSION:
+        elif (version := store._version()) == 0:
             raise StoreError(f"{path} has no allegiance tables; run `allegiance ingest` first")
+        elif version < SCHEMA_VERSION:
+            # a store written by an older allegiance: upgrade it once, then read as asked
+            con.close()
+            cls.open(path).close()
+            return cls.open(path, read_only=True)
         store._seq = store._scalar("SELECT coalesce(max(seq), 0) FROM articles") or 0
         return store
 
