@@ -169,12 +169,16 @@ class Theatre:
         """Why each actor is in its camp (its strongest ties inside it) and why camps differ."""
         members: dict[str, list[dict[str, Any]]] = {}
         across: list[tuple[float, dict[str, Any]]] = []
+        touching: dict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            touching[link.a].append(link)
+            touching[link.b].append(link)
         for camp in self.camps:
             for node in camp:
                 inside = [
                     (w, tie)
-                    for link in self.links
-                    if node in (link.a, link.b) and {link.a, link.b} <= set(camp)
+                    for link in touching[node]
+                    if link.a in camp and link.b in camp
                     for tie, w in link.ties
                     if w > 0
                 ]
@@ -474,13 +478,18 @@ def partition(weights: dict[tuple[str, str], float]) -> list[set[str]]:
     ``weights`` maps node pairs (either order) to a net signed weight. Greedy merging of the
     two groups most positively tied, then single-node moves while they lower the frustration.
     """
+    adj = _adjacency(weights)
+    return _refine(adj, _agglomerate(adj))
+
+
+def _adjacency(weights: dict[tuple[str, str], float]) -> dict[str, dict[str, float]]:
+    """Each node's net weight to each neighbour, both ways."""
     adj: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for (a, b), w in weights.items():
         if a != b and w:
             adj[a][b] += w
             adj[b][a] += w
-    groups = _agglomerate(adj)
-    return _refine(adj, groups)
+    return adj
 
 
 def _agglomerate(adj: dict[str, dict[str, float]]) -> list[set[str]]:
@@ -547,11 +556,8 @@ def _camps_and_neutral(
     weights: dict[tuple[str, str], float], fighters: set[str], local: set[str]
 ) -> tuple[list[list[str]], list[str]]:
     """Camps of a theatre (largest first) and the nodes left out of every camp."""
-    groups = partition(weights)
-    adj: dict[str, dict[str, float]] = defaultdict(dict)
-    for (a, b), w in weights.items():
-        adj[a][b] = adj[a].get(b, 0.0) + w
-        adj[b][a] = adj[b].get(a, 0.0) + w
+    adj = _adjacency(weights)
+    groups = _refine(adj, _agglomerate(adj))
     neutral: list[str] = []
     camps: list[list[str]] = []
     for group in groups:
