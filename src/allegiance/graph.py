@@ -853,11 +853,6 @@ def graph_json(theatres: Iterable[Theatre]) -> dict[str, Any]:
     return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": edges}
 
 
-def iter_theatre_ties(theatre: Theatre) -> Iterator[tuple[Tie, float]]:
-    for link in theatre.links:
-        yield from link.ties
-
-
 def timeline(
     ties: Iterable[Tie], a: str, b: str, options: Options | None = None
 ) -> list[tuple[date, float, float]]:
