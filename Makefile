@@ -38,8 +38,8 @@ browser:
 # Re-pin the locks (needs pip-tools in the venv); commit the result.
 lock: $(STAMP)
 	$(PY) -m pip install --quiet pip-tools
-	cd requirements && ../$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras -q -o main.txt main.in
-	cd requirements && ../$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras -q -o dev.txt dev.in
+	cd requirements && ../$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -q -o main.txt main.in
+	cd requirements && ../$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -q -o dev.txt dev.in
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
