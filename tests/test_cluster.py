@@ -86,12 +86,14 @@ def test_cluster_partitions_read_what_a_local_run_reads(tmp_path):
     (folder / "c" / "d.txt").write_text("Title\n\nMore.")
     (folder / "e.txt").write_text("Title\n\nLast.")
     (folder / "missing.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
-    local = list(read_inputs([str(folder)]))
+    local = list(read_inputs([str(folder)], Settings()))
     parts = list(plan([str(folder)], 2, "tag"))
     assert [p.index for p in parts] == list(range(len(parts))) and len(parts) > 3
-    assert [item for p in parts for item in read_partition(p)] == local
+    assert [item for p in parts for item in read_partition(p, Settings())] == local
     # the same folder as an fsspec URL: the same inputs, keys under the URL
-    url_items = [item for p in plan([f"file://{folder}"], 2, "tag") for item in read_partition(p)]
+    url_items = [
+        item for p in plan([f"file://{folder}"], 2, "tag") for item in read_partition(p, Settings())
+    ]
     assert [(k.replace("file://", ""), type(r)) for k, r in url_items] == [
         (k, type(r)) for k, r in local
     ]
@@ -138,7 +140,7 @@ def test_cluster_url_without_its_filesystem_is_one_line(tmp_path):
 def test_shards_give_back_the_records_they_were_given(tmp_path):
     from allegiance import shards
 
-    items = list(read_inputs([str(_corpus(tmp_path / "in", 4))]))
+    items = list(read_inputs([str(_corpus(tmp_path / "in", 4))], Settings()))
     coded = iter(code_raws([r for _, r in items if isinstance(r, RawDoc)], Settings()))
     results = [(k, r, None) if isinstance(r, Rejected) else (k, *next(coded)) for k, r in items]
     assert any(isinstance(r, Rejected) for _, r, _ in results)
@@ -163,7 +165,7 @@ def test_code_partition_keeps_a_whole_shard_and_redoes_a_broken_one(tmp_path):
     assert name == part.shard and rows == 2
     with (out / name).open("rb") as fh:
         first = shards.read(fh)
-    assert [k for k, _, _ in first] == [k for k, _ in read_partition(part)]
+    assert [k for k, _, _ in first] == [k for k, _ in read_partition(part, Settings())]
     # a whole shard is kept (an earlier try of the task wrote it): same file, not redone
     stamp = (out / name).stat().st_mtime_ns
     assert code_partition(part, Settings(), str(out)) == (name, 2)
@@ -274,10 +276,10 @@ def test_cluster_partition_that_fails_is_a_reject_until_a_rerun_codes_it(
         expected = store.tables()
     real = cluster.read_partition
 
-    def broken(part: Partition):
+    def broken(part: Partition, settings: Settings):
         if part.index == 1:
             raise OSError("the bucket said no")
-        return real(part)
+        return real(part, settings)
 
     # in-process workers (threads), so the patched reader is the one the tasks call
     from distributed import Client, LocalCluster

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from .ingest import plain
 from .records import Article, RawDoc, Rejected, Removed, content_id
 from .settings import Settings
 
@@ -143,12 +144,24 @@ def foreign_share(text: str) -> float:
     return sum(w in _FOREIGN for w in words) / len(words) if words else 0.0
 
 
+def latin_share(text: str) -> float:
+    """The share of letters that are Latin (English is written in them; Cyrillic, Arabic,
+    Chinese... are not)."""
+    letters = [c for c in text[:20_000] if c.isalpha()]
+    if not letters:
+        return 1.0
+    return sum("LATIN" in unicodedata.name(c, "") for c in letters) / len(letters)
+
+
 def is_english(text: str, threshold: float) -> tuple[bool, float]:
-    """English unless few English function words and, in a short text, more foreign ones.
+    """English unless few English function words and, in a short text, more foreign ones,
+    or mostly letters of another script, however short.
 
     A one-sentence report ("Taiwan's minister visited Russia today...") can have few
     function words; it is only called foreign when another language's show up instead.
     """
+    if threshold > 0 and latin_share(text) < 0.5:  # a threshold of 0 checks nothing
+        return False, 0.0
     share = english_share(text)
     if share >= threshold or len(_words(text)) < _MIN_LANGUAGE_WORDS:
         return True, share
@@ -197,13 +210,18 @@ def _is_teaser(line: str) -> bool:
 def split_title(lines: list[str], title: str | None) -> tuple[str | None, int]:
     """Return the title and the index of the first body line.
 
-    Without a given title the first non-empty line is the headline when it is short and does
-    not end like a sentence; a given title that opens the text is skipped too.
+    Without a given title the first non-empty line is the headline when it is short, does
+    not end like a sentence and has text after it; a given title that opens the text is
+    skipped too. A text of one line is the story, whatever its punctuation (a headline-only
+    feed item, a one-sentence input): it is coded, not taken away as a title.
     """
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
         return title, 0
+    first = filled[0]
     head = lines[first].strip()
+    if len(filled) == 1:
+        return title, first
     if title and _normal(head) == _normal(title):
         return title, first + 1
     if title is None and len(_words(head)) <= _MAX_HEADLINE_WORDS and not head.endswith("."):
@@ -240,11 +258,36 @@ def _removal_reason(
     return None
 
 
+def _unwrap(text: str) -> str:
+    """A story wrapped whole in braces or brackets, without them: ``{Turkey sent drones...}``
+    is the story, not a line of page furniture."""
+    inner = text.strip()
+    while len(inner) > 2 and _wrapped(inner):
+        inner = inner[1:-1].strip()
+    return inner
+
+
+def _wrapped(text: str) -> bool:
+    """Whether the bracket that opens the text is the one that closes it."""
+    close = {"{": "}", "[": "]"}.get(text[0])
+    if close is None or text[-1] != close:
+        return False
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == text[0]) - (c == close)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
 def clean_lines(text: str, title: str | None = None) -> tuple[str | None, str, tuple[Removed, ...]]:
     """Split plain text into title, cleaned body and the lines removed with their reasons."""
+    text = _unwrap(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     title, start = split_title(lines, title)
     body = [(i, line.strip()) for i, line in enumerate(lines) if i >= start and line.strip()]
+    if len(body) == 1 and start == body[0][0]:
+        return title, body[0][1], ()  # a text of one line is all story: nothing to drop
     paragraphs = [i for i, line in body if _is_paragraph(line)]
     story = (paragraphs[0], paragraphs[-1]) if paragraphs else (len(lines), -1)
     kept: list[str] = []
@@ -280,7 +323,7 @@ def _from_html(raw: RawDoc) -> tuple[str | None, str, date | None]:
 
 def clean_article(raw: RawDoc, settings: Settings) -> Article | Rejected:
     """Turn one RawDoc into an Article, or a Rejected saying why it cannot be used."""
-    text, title, published = raw.text, raw.title, raw.published
+    text, title, published = plain(raw.text), raw.title, raw.published
     if raw.is_html:
         html_title, text, html_date = _from_html(raw)
         title = title or html_title
@@ -320,6 +363,8 @@ def clean_article(raw: RawDoc, settings: Settings) -> Article | Rejected:
         published=published,
         language="en",
         removed=removed,
+        url=raw.url,
+        notices=raw.notices,
     )
 
 

@@ -44,12 +44,11 @@ from .corpus import (
     Summary,
     code_raws,
     discover,
-    read_jsonl_slice,
-    read_path,
     read_url,
     store_results,
 )
 from .errors import ClusterError
+from .ingest import open_local, read_jsonl_bytes, read_path
 from .records import RawDoc, Rejected
 from .settings import Settings
 from .store import Store
@@ -61,7 +60,7 @@ except ImportError:  # the extra is missing: require_extra() says so before anyt
 
 _EXTRA = ("dask", "distributed", "pyarrow")
 # Bumped when the shard columns change, so shards of an older layout are not reused.
-_SHARD_FORMAT = 1
+_SHARD_FORMAT = 2
 # Partitions submitted ahead, per worker thread: enough that no thread waits for the next
 # task, few enough that the scheduler and the shard folder stay small on a huge corpus.
 _AHEAD_PER_THREAD = 2
@@ -245,6 +244,8 @@ def _locate(given: str) -> tuple[str, str]:
 def _opens(where: str) -> bool:
     """Whether a file can be opened here; one that cannot is left whole to a worker, whose
     read says why (no such file, unreadable), as a local run does."""
+    if not _is_url(where):
+        return os.path.isfile(where)  # a regular file: a FIFO would block the client
     fs, path = _filesystem(where)
     try:
         with fs.open(path, "rb"):
@@ -255,8 +256,8 @@ def _opens(where: str) -> bool:
 
 def _jsonl_slices(where: str, size: int) -> Iterator[tuple[int, int, int]]:
     """(first line number, start byte, end byte) of runs of ``size`` records of a JSONL file,
-    cut at line ends. Lines are numbered as ``bytes.splitlines`` numbers them in a local run
-    (a lone carriage return ends a line too), so records without an id keep their keys."""
+    cut at line ends. Lines are numbered as a local run numbers them (at newlines), so each
+    record keeps its ``path:line`` key."""
     fs, path = _filesystem(where)
     first, start, offset, line_no, records = 1, 0, 0, 1, 0
     with fs.open(path, "rb") as fh:
@@ -265,7 +266,7 @@ def _jsonl_slices(where: str, size: int) -> Iterator[tuple[int, int, int]]:
                 yield first, start, offset
                 first, start, records = line_no, offset, 0
             offset += len(line)
-            line_no += len(line.splitlines())
+            line_no += 1
             records += bool(line.strip())
     if records:
         yield first, start, offset
@@ -304,7 +305,7 @@ def code_partition(part: Partition, settings: Settings, shards: str) -> tuple[st
     rows = _complete(fs, final)
     if rows is not None:
         return part.shard, rows
-    items = list(read_partition(part))
+    items = list(read_partition(part, settings))
     with _PIPELINE_LOCK:
         coded = iter(code_raws([r for _, r in items if isinstance(r, RawDoc)], settings))
     results = [
@@ -332,13 +333,13 @@ def _complete(fs: Any, path: str) -> int | None:
         return None
 
 
-def read_partition(part: Partition) -> Iterator[tuple[str, RawDoc | Rejected]]:
+def read_partition(part: Partition, settings: Settings) -> Iterator[tuple[str, RawDoc | Rejected]]:
     """(input key, RawDoc or Rejected) of a partition's inputs, as a local run reads them."""
     if part.first_line:
         # The client read this file to cut it, so an error now is the storage's, not the
         # input's: it fails the task, which Dask tries again, and a re-run retries it.
         data = _cat(part.where[0], part.start, part.end)
-        yield from read_jsonl_slice(part.inputs[0], data, part.first_line)
+        yield from read_jsonl_bytes(part.inputs[0], data, settings, part.first_line)
         return
     fetcher = None
     for given, where in zip(part.inputs, part.where, strict=True):
@@ -346,10 +347,19 @@ def read_partition(part: Partition) -> Iterator[tuple[str, RawDoc | Rejected]]:
             if fetcher is None:
                 from .fetch import Fetcher
 
-                fetcher = Fetcher()
-            yield from read_url(fetcher, given)
+                fetcher = Fetcher(timeout=settings.fetch_timeout)
+            yield from read_url(fetcher, given, settings)
         else:
-            yield from read_path(given, load=partial(_cat, where))
+            yield from read_path(given, settings, opener=partial(_open, where))
+
+
+def _open(where: str) -> Any:
+    """A binary file object of a local path or URL, read as the local path reads a file (a
+    local FIFO or device is refused as there, not opened)."""
+    if not _is_url(where):
+        return open_local(where)
+    fs, path = _filesystem(where)
+    return fs.open(path, "rb")
 
 
 def _cat(where: str, start: int | None = None, end: int | None = None) -> bytes:

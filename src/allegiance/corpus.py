@@ -10,16 +10,12 @@ whose events alone are counted.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import sys
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from email.utils import parsedate_to_datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -27,14 +23,11 @@ from typing import Any
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from .clean import _words
-from .ingest import decode, read_jsonl_bytes
+from .ingest import read_feed, read_path
 from .records import ArticleResult, RawDoc, Rejected
 from .settings import Settings
 from .store import Store
 
-_TEXT_SUFFIXES = (".txt", ".text", ".md")
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-_FEED_SUFFIXES = (".rss", ".atom", ".xml")
 # Near-duplicate detection: shingles of this many words, this many permutations, and the
 # Jaccard similarity above which two articles are the same story.
 _SHINGLE = 5
@@ -55,6 +48,7 @@ class Summary:
     near_duplicates: int = 0
     rejects: int = 0
     skipped: int = 0
+    warnings: int = 0  # inputs coded despite a problem (a date that cannot be read)
     events: int = 0
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
@@ -63,7 +57,8 @@ class Summary:
         rate = self.read / self.seconds if self.seconds else 0.0
         return (
             f"{self.stored} stored, {self.duplicates} duplicates, {self.near_duplicates} "
-            f"near-duplicates, {self.rejects} rejects, {self.skipped} already in the store; "
+            f"near-duplicates, {self.rejects} rejects, {self.warnings} warnings, "
+            f"{self.skipped} already in the store; "
             f"{self.events} events; {self.read} inputs in {self.seconds:.1f}s "
             f"({rate:.1f}/s)"
         )
@@ -71,168 +66,64 @@ class Summary:
 
 # Inputs ------------------------------------------------------------------------------------
 def discover(paths: Iterable[str]) -> Iterator[str]:
-    """Files under the given paths, directories walked in sorted order."""
+    """Files under the given paths, directories walked in sorted order. Symbolic links to
+    folders are not followed (no loops); a folder that cannot be listed is yielded itself,
+    so it becomes a reject instead of silently holding nothing."""
     for raw in paths:
-        p = Path(raw)
         if raw.startswith(("http://", "https://")):
             yield raw
-        elif p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield str(Path(root) / name)
+        elif os.path.isdir(raw):
+            yield from _walk(raw)
         else:
             yield raw
 
 
+def _walk(folder: str) -> Iterator[str]:
+    unlisted: list[str] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda e: unlisted.append(e.filename)):
+        dirs.sort()
+        yield from unlisted
+        unlisted.clear()
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield str(Path(root) / name)
+    yield from unlisted
+
+
 def read_inputs(
-    paths: Iterable[str], skip: Iterable[str] = ()
+    paths: Iterable[str], settings: Settings, skip: Iterable[str] = ()
 ) -> Iterator[tuple[str, RawDoc | Rejected]]:
     """(input key, RawDoc or Rejected) for every article in the given files and folders,
     leaving out the files in ``skip`` (the store itself, when it sits among the inputs)."""
-    leave = {str(Path(p).resolve()) for p in skip}
+    leave = {os.path.realpath(p) for p in skip}
     fetcher = None
     for path in discover(paths):
         if path.startswith(("http://", "https://")):
             if fetcher is None:
                 from .fetch import Fetcher
 
-                fetcher = Fetcher()
-            yield from read_url(fetcher, path)
-        elif str(Path(path).resolve()) not in leave:
-            yield from read_path(path)
+                fetcher = Fetcher(timeout=settings.fetch_timeout)
+            yield from read_url(fetcher, path, settings)
+        elif os.path.realpath(path) in leave:
+            continue
+        elif os.path.isdir(path):
+            yield (
+                path,
+                Rejected(None, path, "ingest", "unreadable", "a folder that cannot be listed"),
+            )
+        else:
+            yield from read_path(path, settings)
 
 
-def read_url(fetcher: Any, url: str) -> Iterator[tuple[str, RawDoc | Rejected]]:
+def read_url(fetcher: Any, url: str, settings: Settings) -> Iterator[tuple[str, RawDoc | Rejected]]:
     """Articles of an http(s) page or feed, fetched with ``fetcher`` (a ``fetch.Fetcher``)."""
     from .fetch import fetch_document
 
-    got = fetch_document(fetcher, url)
+    got = fetch_document(fetcher, url, settings.max_input_bytes)
     if isinstance(got, tuple):
-        yield from _read_feed(url, got[0])
+        yield from read_feed(url, got[0])
     else:
         yield url, got
-
-
-def read_path(
-    path: str, load: Callable[[], bytes] | None = None
-) -> Iterator[tuple[str, RawDoc | Rejected]]:
-    """Articles of one file; ``load`` fetches its bytes (default: the local file ``path``;
-    a cluster worker passes a reader for wherever the file lives)."""
-    try:
-        data = load() if load is not None else Path(path).read_bytes()
-    except FileNotFoundError:
-        yield path, Rejected(None, path, "ingest", "no such file", "check the path")
-        return
-    except OSError as exc:
-        yield path, Rejected(None, path, "ingest", "unreadable", str(exc))
-        return
-    yield from read_bytes(path, data)
-
-
-def read_bytes(path: str, data: bytes) -> Iterator[tuple[str, RawDoc | Rejected]]:
-    """Articles of a file's bytes, by its name: .gz unpacked, then JSONL, feed, HTML or text."""
-    try:
-        if path.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-            inner = path[:-3]
-        else:
-            inner = path
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        yield path, Rejected(None, path, "ingest", "unreadable", str(exc))
-        return
-    lower = inner.lower()
-    if lower.endswith(".jsonl"):
-        yield from read_jsonl_slice(path, data)
-        return
-    if lower.endswith(_FEED_SUFFIXES):
-        yield from _read_feed(path, data)
-        return
-    text = decode(data, path)
-    if isinstance(text, Rejected):
-        yield path, text
-        return
-    if lower.endswith(_HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(
-        ("<!doctype html", "<html")
-    ):
-        yield path, RawDoc(None, path, text, is_html=True)
-    elif lower.endswith(_TEXT_SUFFIXES) or "." not in Path(lower).name:
-        yield path, RawDoc(None, path, text)
-    else:
-        yield (
-            path,
-            Rejected(
-                None,
-                path,
-                "ingest",
-                "unknown file type",
-                "give .txt, .html, .jsonl, .rss/.atom/.xml feeds or .gz of these",
-            ),
-        )
-
-
-def read_jsonl_slice(
-    path: str, data: bytes, first_line: int = 1
-) -> Iterator[tuple[str, RawDoc | Rejected]]:
-    """Records of a JSONL file (or of the lines from ``first_line`` on), keyed ``path:id``."""
-    for rid, raw in read_jsonl_bytes(data, path, first_line):
-        key = f"{path}:{rid}"
-        if isinstance(raw, RawDoc):
-            raw = RawDoc(raw.id, key, raw.text, raw.is_html, raw.title, raw.published)
-        yield key, raw
-
-
-def _read_feed(path: str, data: bytes) -> Iterator[tuple[str, RawDoc | Rejected]]:
-    """Items of an RSS or Atom feed file, each with its text (or HTML) and date."""
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        yield path, Rejected(None, path, "ingest", "malformed feed", str(exc))
-        return
-    items = [e for e in root.iter() if _local(e.tag) in ("item", "entry")]
-    if not items:
-        yield path, Rejected(None, path, "ingest", "malformed feed", "no <item> or <entry>")
-        return
-    for n, item in enumerate(items, start=1):
-        fields = {_local(c.tag): c for c in item}
-        body = next(
-            (
-                fields[k]
-                for k in ("encoded", "content", "description", "summary")
-                if k in fields and (fields[k].text or "").strip()
-            ),
-            None,
-        )
-        key = f"{path}#{n}"
-        if body is None:
-            yield key, Rejected(None, key, "ingest", "empty input", "feed item has no text")
-            continue
-        title = (fields["title"].text or "").strip() if "title" in fields else None
-        published = _feed_date(fields)
-        text = body.text or ""
-        yield (
-            key,
-            RawDoc(None, key, text, is_html="<" in text, title=title or None, published=published),
-        )
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
-
-
-def _feed_date(fields: dict[str, ET.Element]) -> date | None:
-    for key in ("pubDate", "published", "updated", "date"):
-        if key in fields and fields[key].text:
-            value = fields[key].text.strip()
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                try:
-                    return parsedate_to_datetime(value).date()
-                except (TypeError, ValueError):
-                    continue
-    return None
 
 
 # Near-duplicates ------------------------------------------------------------------------------
@@ -334,7 +225,7 @@ def ingest(
     try:
         window: list[tuple[str, RawDoc | Rejected]] = []
         own = (store.path, store.path + ".wal")
-        for item in read_inputs(paths, skip=own):
+        for item in read_inputs(paths, settings, skip=own):
             window.append(item)
             if len(window) >= _WINDOW:
                 _process(window, store, near, pool, batch_size, summary)
@@ -407,6 +298,8 @@ def store_results(
 
 
 def _count(summary: Summary, status: str, events: int, result: ArticleResult | Rejected) -> None:
+    if isinstance(result, ArticleResult) and status != "duplicate":
+        summary.warnings += len(result.article.notices)
     if status == "stored":
         summary.stored += 1
         summary.events += events
@@ -423,8 +316,9 @@ def count_inputs(paths: Iterable[str]) -> int:
     """About how many articles the paths hold (JSONL lines, one per other file), for an ETA."""
     total = 0
     for path in discover(paths):
-        # Only local JSONL is read ahead; a URL (fetched or fsspec) counts as one.
-        if path.lower().endswith(".jsonl") and "://" not in path:
+        # Only local JSONL is read ahead (a regular file: a FIFO would block); a URL
+        # (fetched or fsspec) counts as one.
+        if path.lower().endswith(".jsonl") and "://" not in path and os.path.isfile(path):
             try:
                 with open(path, "rb") as fh:
                     total += sum(1 for line in fh if line.strip())
@@ -468,7 +362,7 @@ def read_corpus_texts(path: str, limit: int | None) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one document handed to ``ingest_document``."""
+    """What became of one document posted to the API."""
 
     status: str  # stored, duplicate, near-duplicate, rejected or already-read
     article_id: str | None
@@ -477,21 +371,13 @@ class Outcome:
     detail: str | None = None
 
 
-def ingest_document(
-    key: str, raw: RawDoc, store: Store, settings: Settings, near: NearDuplicates
-) -> Outcome:
-    """Code and store one document exactly as ``ingest`` does (the HTTP API's write path):
-    the same pipeline, duplicate checks, near-duplicate index and one transaction.
-
-    ``key`` names the input: a key already read is not coded again.
-    """
+def store_coded(
+    items: list[tuple[str, ArticleResult | Rejected, bytes | None]],
+    store: Store,
+    near: NearDuplicates,
+) -> Summary:
+    """Write coded items in one transaction exactly as ``ingest`` does (the HTTP API's write
+    path: the same duplicate checks and near-duplicate index); what was written."""
     summary = Summary()
-    _WORKER["settings"] = settings
-    _process([(key, raw)], store, near, None, 1, summary)
-    row = store.input_outcome(key) or {"status": "rejected", "article_id": None}
-    if summary.skipped:
-        return Outcome("already-read", row["article_id"])
-    if row["status"] == "rejected":
-        first = (row.get("rejects") or [{}])[0]
-        return Outcome("rejected", None, reason=first.get("reason"), detail=first.get("detail"))
-    return Outcome(row["status"], row["article_id"], summary.events)
+    store_results(items, store, near, max(len(items), 1), summary)
+    return summary

@@ -7,7 +7,9 @@ from datetime import date
 
 from .actors import ActorResolver, DocActors, actor_for_span
 from .clean import clean_article
+from .errors import InputError
 from .events import EventExtractor
+from .ingest import published_date
 from .kb import KnowledgeBase, load
 from .lexicon import load_lexicon
 from .nlp import load_pipeline, parse_many
@@ -55,14 +57,24 @@ class Pipeline:
 
 def extract(
     text: str,
-    published: date | None = None,
+    published: date | str | None = None,
     title: str | None = None,
     pipeline: Pipeline | None = None,
 ) -> ArticleResult | Rejected:
-    """Code one article's text: the library's front door.
+    """Code one article's text: the library's front door. ``published`` is a date or a
+    string in any form ``ingest`` reads (``"2020-06-13"``, ``"Jun 13, 2020"``...).
 
     Build a ``Pipeline`` once and pass it in when coding many texts; without one, this loads
     the model and the knowledge base on every call.
+
+    Raises:
+        InputError: ``published`` is not a date.
     """
+    try:
+        day = published_date(published)
+    except ValueError:
+        raise InputError(
+            f"published={published!r} is not a date; give a date or 'YYYY-MM-DD'"
+        ) from None
     pipe = pipeline or Pipeline()
-    return pipe.run(RawDoc(id=None, source="<text>", text=text, title=title, published=published))
+    return pipe.run(RawDoc(id=None, source="<text>", text=text, title=title, published=day))

@@ -19,6 +19,17 @@ def content_id(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something wrong with an input that did not stop it from being coded (a date that
+    could not be read, say): stored beside the article and listed by ``allegiance rejects``
+    as a warning."""
+
+    stage: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RawDoc:
     """One input document as read: text or HTML, plus what the source said about it."""
 
@@ -28,6 +39,8 @@ class RawDoc:
     is_html: bool = False
     title: str | None = None
     published: date | None = None
+    url: str | None = None  # where the article was published: a record's url, a feed link
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +64,8 @@ class Article:
     language: str
     removed: tuple[Removed, ...] = ()
     external_id: str | None = None  # the id the input gave, if any
+    url: str | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +251,12 @@ class ArticleResult:
             "id": record_id if record_id is not None else (art.external_id or art.id),
             "title": art.title,
             "published": art.published.isoformat() if art.published else None,
+            "url": art.url,
             "language": art.language,
             "text": art.text,
             "removed": [asdict(r) for r in art.removed],
             "actors": self.actors(),
             "events": [e.to_dict() for e in self.events],
+            "warnings": [f"{n.reason}: {n.detail}" for n in art.notices],
             "error": None,
         }

@@ -27,6 +27,21 @@ class Settings:
         metadata={"help": "User YAML file adding or overriding knowledge-base entries."},
     )
     batch_size: int = field(default=32, metadata={"help": "Texts per spaCy batch."})
+    max_input_bytes: int = field(
+        default=50_000_000,
+        metadata={
+            "help": "Largest file, page or feed read, counted while reading and after "
+            "decompression; larger ones are rejected as too large."
+        },
+    )
+    max_record_bytes: int = field(
+        default=10_000_000,
+        metadata={"help": "Longest line of a JSON Lines file; a longer record is rejected."},
+    )
+    fetch_timeout: float = field(
+        default=20.0,
+        metadata={"help": "Seconds one http(s) request may take in all, connecting included."},
+    )
 
 
 def describe() -> list[tuple[str, object, str]]:

@@ -21,9 +21,10 @@ from typing import Any
 import duckdb
 
 from .errors import AllegianceError
+from .hygiene import sql_cell
 from .records import ArticleResult, Event, Rejected
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each migration takes the schema from version n-1 to n; they run in order, once.
 MIGRATIONS: tuple[str, ...] = (
@@ -62,7 +63,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN target_implied BOOLEAN DEFAULT false;
     """,
+    # 4: the article's own URL (a record's url, a feed item's link, the fetched page), and
+    # warnings beside rejects: an input coded despite a problem (a date that cannot be read).
+    """
+    ALTER TABLE articles ADD COLUMN url VARCHAR;
+    ALTER TABLE rejects ADD COLUMN level VARCHAR DEFAULT 'error';
+    """,
 )
+# What a DuckDB database file holds at bytes 8-11; any other existing file is not a store.
+_DUCKDB_MAGIC = b"DUCK"
 
 EVENT_COLUMNS = (
     "id",
@@ -163,12 +172,32 @@ class Store:
         Raises:
             StoreError: the file is not a DuckDB database or is locked by another process.
         """
+        _check_file(Path(path))
         try:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open the store {path}: {exc}") from exc
+            raise StoreError(f"cannot open the store {path}: {_one_line(exc)}") from exc
+        try:
+            return cls._opened(con, path, read_only)
+        except StoreError:
+            con.close()
+            raise
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(
+                f"cannot use the store {path}: {_one_line(exc)}; if the file is damaged, "
+                "ingest again into a new store"
+            ) from exc
+
+    @classmethod
+    def _opened(cls, con: duckdb.DuckDBPyConnection, path: str | Path, read_only: bool) -> Store:
         store = cls.__new__(cls)
         store.con, store.path = con, str(path)
+        if store._version() == 0 and store._has_tables():
+            raise StoreError(
+                f"{path} is a DuckDB database of another program, not an allegiance store; "
+                "give --db a new file name"
+            )
         if not read_only:
             store._migrate()
         elif (version := store._version()) == 0:
@@ -191,6 +220,9 @@ class Store:
         self.close()
 
     # Schema ------------------------------------------------------------------------------
+    def _has_tables(self) -> bool:
+        return bool(self._scalar("SELECT count(*) FROM information_schema.tables"))
+
     def _version(self) -> int:
         tables = {
             r[0]
@@ -300,10 +332,12 @@ class Store:
             rows[table].setdefault(tuple(row[i] for i in _KEYS[table]), row)
 
         if isinstance(result, Rejected):
-            put("rejects", (input_key, result.stage, result.reason, result.detail))
+            put("rejects", (input_key, result.stage, result.reason, result.detail, "error"))
             put("inputs", (input_key, None, "rejected"))
             return Stored("rejected")
         art = result.article
+        for notice in art.notices:
+            put("rejects", (input_key, notice.stage, notice.reason, notice.detail, "warning"))
         if art.id in batch_articles or self.has_article(art.id):
             put("inputs", (input_key, art.id, "duplicate"))
             return Stored("duplicate", art.id)
@@ -323,6 +357,7 @@ class Store:
                 near,
                 minhash,
                 self._seq,
+                art.url,
             ),
         )
         put("inputs", (input_key, art.id, "near-duplicate" if near else "stored"))
@@ -359,7 +394,7 @@ class Store:
                     0,
                     0,
                     art.id,
-                    art.source,
+                    art.url or art.source,
                     bool(ev.target and ev.target.implied),
                 ),
             )
@@ -476,7 +511,11 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def rejects(self) -> list[dict[str, Any]]:
-        cur = self.con.execute("SELECT * FROM rejects ORDER BY input, stage, reason")
+        """Inputs that could not be used (level ``error``) and inputs coded despite a
+        problem (level ``warning``)."""
+        cur = self.con.execute(
+            "SELECT input, level, stage, reason, detail FROM rejects ORDER BY input, stage, reason"
+        )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
@@ -495,7 +534,8 @@ class Store:
             "articles": q("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
             "near_duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
             "exact_duplicates": q("SELECT count(*) FROM inputs WHERE status = 'duplicate'"),
-            "rejects": q("SELECT count(*) FROM rejects"),
+            "rejects": q("SELECT count(*) FROM rejects WHERE level = 'error'"),
+            "warnings": q("SELECT count(*) FROM rejects WHERE level = 'warning'"),
             "actors": q("SELECT count(*) FROM actors"),
             "events": q("SELECT count(*) FROM events"),
             "reports": q("SELECT count(*) FROM reports"),
@@ -661,8 +701,38 @@ class Store:
             "jsonl": "FORMAT JSON",
         }[fmt]
         target = str(out).replace("'", "''")
-        self.con.execute(f"COPY (SELECT * FROM export_view) TO '{target}' ({options})")
+        columns = "*"
+        if fmt in ("csv", "gdelt"):  # read by spreadsheets: no text cell may start a formula
+            kinds = self.con.execute("DESCRIBE export_view").fetchall()
+            columns = ", ".join(
+                sql_cell(name) if kind == "VARCHAR" else f'"{name}"' for name, kind, *_ in kinds
+            )
+        self.con.execute(f"COPY (SELECT {columns} FROM export_view) TO '{target}' ({options})")
         return int(self._scalar("SELECT count(*) FROM export_view"))
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a path that exists but is not a DuckDB file: DuckDB would open some of them
+    (a .jsonl, say) as an empty database in memory, and what is written there is lost."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder; give --db a file name such as corpus.duckdb")
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from exc
+    if head[8:12] != _DUCKDB_MAGIC:
+        what = "is empty" if not head else "is not a DuckDB database"
+        raise StoreError(
+            f"{path} exists and {what}, so it is not an allegiance store; give --db a new "
+            "file name or an existing store"
+        )
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
 
 
 def _event_query(
