@@ -7,7 +7,10 @@ record failed, 0 otherwise). No command prints a traceback for bad input.
 
 from __future__ import annotations
 
+import errno
+import itertools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -17,21 +20,70 @@ from typing import Any, TypeVar
 import click
 
 from .errors import AllegianceError
-from .ingest import read_file, read_jsonl
+from .hygiene import cell, dumps, printable
+from .ingest import published_date, read_file, read_path
 from .records import ArticleResult, RawDoc, Rejected
 from .settings import Settings
 
 FORMATS = ("table", "json", "jsonl")
 T = TypeVar("T")
+# Inputs that hold many articles: their output is one record a line, each with its id.
+_BATCH_SUFFIXES = (".jsonl", ".rss", ".atom", ".xml")
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value)
+        return published_date(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD") from None
+
+
+class _Main(click.Group):
+    """The command group: whatever a command did not handle ends as one line on stderr and
+    exit 1, never a traceback (``ALLEGIANCE_DEBUG=1`` shows it); messages are printed with
+    control characters escaped."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("ALLEGIANCE_DEBUG"):
+                raise
+            raise click.ClickException(printable(failure_message(exc))) from None
+
+
+def failure_message(exc: BaseException) -> str:
+    """One line for an error no command handled: what failed and the likely fix."""
+    text = " ".join(str(exc).split())[:300]
+    if isinstance(exc, AllegianceError):
+        return text
+    if isinstance(exc, OSError) or "No space left on device" in text:
+        no_space = getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in text
+        if no_space or getattr(exc, "errno", None) == errno.EPIPE:
+            _quiet_stdout()  # the final flush would fail again and print a traceback
+        if no_space:
+            return f"no space left on device ({text}); free some space or write elsewhere"
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return f"{where}{getattr(exc, 'strerror', None) or text}"
+    if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+        return f"the store failed: {text}; if it is damaged, ingest again into a new store"
+    return (
+        f"unexpected {type(exc).__name__}: {text}; run again with ALLEGIANCE_DEBUG=1 to see "
+        "where, and report it"
+    )
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 _actors_option = click.option(
@@ -55,7 +107,7 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("path", type=str)(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="allegiance")
 def main() -> None:
     """allegiance: news articles to political events (PLOVER/CAMEO) and who backs whom."""
@@ -71,23 +123,49 @@ def _pipeline(actors_file: Path | None) -> Any:
 
 
 def _inputs(
-    path: str, published: date | None, title: str | None
+    path: str, published: date | None, title: str | None, settings: Settings | None = None
 ) -> tuple[bool, Iterator[tuple[str | None, RawDoc | Rejected]]]:
-    stdin = sys.stdin.buffer.read() if path == "-" else None
-    if path.lower().endswith(".jsonl") or path.lower().endswith(".jsonl.gz"):
-        return True, ((rid, raw) for rid, raw in read_jsonl(path, stdin))
-    return False, iter([(None, read_file(path, published, title, stdin))])
+    """Whether PATH holds a batch (JSON Lines, a feed, or .gz of these), and its inputs as
+    (record id, RawDoc or Rejected); a record's id is its own, else its line or item."""
+    settings = settings or Settings()
+    if path != "-" and path.lower().removesuffix(".gz").endswith(_BATCH_SUFFIXES):
+        return True, ((_record_id(key, raw), raw) for key, raw in read_path(path, settings))
+    stdin = sys.stdin.buffer if path == "-" else None
+    return False, iter([(None, read_file(path, settings, published, title, stdin))])
+
+
+def _record_id(key: str, raw: RawDoc | Rejected) -> str:
+    given = raw.id if isinstance(raw, RawDoc) else raw.doc_id
+    return given or key.rsplit("#" if "#" in key else ":", 1)[-1]
 
 
 def _results(
-    pipe: Any, items: Iterator[tuple[str | None, RawDoc | Rejected]]
+    pipe: Any, items: Iterator[tuple[str | None, RawDoc | Rejected]], chunk: int = 64
 ) -> Iterator[tuple[str | None, ArticleResult | Rejected]]:
-    """Run good inputs through the pipeline in batches, keeping bad ones in their place."""
-    pending = list(items)
-    good = [raw for _, raw in pending if isinstance(raw, RawDoc)]
-    coded = iter(pipe.run_many(good))
-    for rid, raw in pending:
-        yield rid, (raw if isinstance(raw, Rejected) else next(coded))
+    """Run good inputs through the pipeline in batches, keeping bad ones in their place;
+    read ``chunk`` inputs at a time, so a long batch file is never held whole."""
+    while pending := list(itertools.islice(items, chunk)):
+        good = [raw for _, raw in pending if isinstance(raw, RawDoc)]
+        coded = iter(pipe.run_many(good))
+        for rid, raw in pending:
+            yield rid, (raw if isinstance(raw, Rejected) else next(coded))
+
+
+def _single(
+    path: str, published: date | None, title: str | None, settings: Settings
+) -> tuple[bool, Iterator[tuple[str | None, RawDoc | Rejected]]]:
+    """The inputs of PATH; a single article that cannot be used (unreadable, empty after
+    cleaning, not English...) stops here with one line, before the model loads."""
+    from .clean import clean_article
+
+    batch, items = _inputs(path, published, title, settings)
+    if batch:
+        return batch, items
+    rid, raw = next(items)
+    checked = raw if isinstance(raw, Rejected) else clean_article(raw, settings)
+    if isinstance(checked, Rejected):
+        raise click.ClickException(checked.message)
+    return batch, iter([(rid, raw)])
 
 
 @main.command()
@@ -101,26 +179,23 @@ def extract(
     A .jsonl file holds one {id, text, published?, title?} object a line; the output has one
     line per record, in order, with the id echoed.
     """
-    batch, items = _inputs(path, published, title)
-    items_list = list(items)
-    if not batch and isinstance(items_list[0][1], Rejected):
-        raise click.ClickException(items_list[0][1].message)
+    batch, items = _single(path, published, title, Settings(actors_file=actors_file))
     pipe = _pipeline(actors_file)
     failed = 0
-    for rid, result in _results(pipe, iter(items_list)):
+    for rid, result in _results(pipe, items):
         if isinstance(result, Rejected):
             if not batch:
                 raise click.ClickException(result.message)
             failed += 1
-            click.echo(json.dumps({"id": rid, "error": f"{result.reason}: {result.detail}"}))
+            click.echo(dumps({"id": rid, "error": f"{result.reason}: {result.detail}"}))
             continue
         record = result.to_dict(rid)
         if fmt == "table":
             click.echo(_events_table(record, show_id=batch))
         elif fmt == "json" and not batch:
-            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+            click.echo(dumps(record, ensure_ascii=False, indent=2))
         else:
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(dumps(record, ensure_ascii=False))
     if failed:
         click.echo(f"{failed} record(s) failed; see their 'error' lines", err=True)
         sys.exit(1)
@@ -156,14 +231,11 @@ def actors(
         with _open_store(db, read_only=True) as store:
             _emit(store.actors(), fmt, ["id", "code", "name", "kind", "mentions", "articles"])
         return
-    batch, items = _inputs(path, published, title)
-    items_list = list(items)
-    if not batch and isinstance(items_list[0][1], Rejected):
-        raise click.ClickException(items_list[0][1].message)
+    _, items = _single(path, published, title, Settings(actors_file=actors_file))
     pipe = _pipeline(actors_file)
-    for rid, result in _results(pipe, iter(items_list)):
+    for rid, result in _results(pipe, items):
         if isinstance(result, Rejected):
-            click.echo(json.dumps({"id": rid, "error": result.message}))
+            click.echo(dumps({"id": rid, "error": result.message}))
             continue
         rows = [
             {
@@ -187,7 +259,7 @@ def actors(
             click.echo(_table(rows, ["text", "code", "name", "place", "rule"]))
         else:
             for row in rows:
-                click.echo(json.dumps(row, ensure_ascii=False))
+                click.echo(dumps(row, ensure_ascii=False))
 
 
 def _actor_label(a: dict[str, Any] | None) -> str:
@@ -210,7 +282,7 @@ def _events_table(record: dict[str, Any], show_id: bool) -> str:
         for e in record["events"]
     ]
     head = f"# {record['id']}: " if show_id else "# "
-    title = head + (record["title"] or "(no title)") + f"  ({len(rows)} events)"
+    title = printable(head + (record["title"] or "(no title)") + f"  ({len(rows)} events)")
     cols = ["type", "source", "target", "date", "modality", "place", "trigger"]
     return title + "\n" + _table(rows, cols)
 
@@ -218,7 +290,7 @@ def _events_table(record: dict[str, Any], show_id: bool) -> str:
 def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     if not rows:
         return "(none)"
-    cells = [[str(r[c]) for c in cols] for r in rows]
+    cells = [[printable(str(r[c])) for c in cols] for r in rows]
     widths = [min(40, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(cols)]
 
     def line(values: list[str]) -> str:
@@ -228,24 +300,30 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
 
 
 def _jsonl_records(path: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    """(line number, record or None, error or None) for each non-empty line."""
-    stdin = sys.stdin.buffer.read() if path == "-" else None
-    try:
-        lines = stdin.splitlines() if stdin is not None else Path(path).read_bytes().splitlines()
-    except OSError as exc:
-        raise click.ClickException(f"{path}: {exc.strerror or exc}") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield n, None, f"line {n}: malformed JSON ({exc})"
-            continue
-        if not isinstance(rec, dict):
-            yield n, None, f"line {n}: expected a JSON object"
-            continue
-        yield n, rec, None
+    """(line number, record or None, error or None) for each non-empty line, read as
+    ``ingest`` reads JSON Lines (a regular file, lines up to the record limit)."""
+    from .ingest import iter_lines, open_local
+
+    settings = Settings()
+    stream = sys.stdin.buffer if path == "-" else open_local(path)
+    if isinstance(stream, Rejected):
+        raise click.ClickException(stream.message)
+    with stream:
+        for n, line in iter_lines(stream, settings.max_record_bytes):
+            if line is None:
+                yield n, None, f"line {n}: over {settings.max_record_bytes:,} bytes"
+                continue
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                yield n, None, f"line {n}: malformed JSON ({' '.join(str(exc).split())[:200]})"
+                continue
+            if not isinstance(rec, dict):
+                yield n, None, f"line {n}: expected a JSON object"
+                continue
+            yield n, rec, None
 
 
 def _requests(
@@ -294,11 +372,9 @@ def classify(path: str, labels: str | None) -> None:
     pipe = _pipeline(None)
     chosen = frozenset(x.strip().upper() for x in labels.split(",")) if labels else None
     for c in DyadClassifier(pipe.nlp, pipe.extractor, chosen).classify_many(dyads):
-        click.echo(
-            json.dumps({"id": c.id, "type": c.type, "mode": c.mode, "confidence": c.confidence})
-        )
+        click.echo(dumps({"id": c.id, "type": c.type, "mode": c.mode, "confidence": c.confidence}))
     for row in bad:
-        click.echo(json.dumps(row))
+        click.echo(dumps(row))
     if bad:
         sys.exit(1)
 
@@ -325,9 +401,9 @@ def dates(path: str) -> None:
     requests, bad = _requests(path, build, "needs text, start, end and a YYYY-MM-DD published")
     pipe = _pipeline(None)
     for rid, value in resolve_requests(pipe.nlp, requests):
-        click.echo(json.dumps({"id": rid, "value": value}))
+        click.echo(dumps({"id": rid, "value": value}))
     for row in bad:
-        click.echo(json.dumps(row))
+        click.echo(dumps(row))
     if bad:
         sys.exit(1)
 
@@ -368,7 +444,7 @@ def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols:
     if fmt == "table":
         click.echo(_table([{c: r.get(c) for c in cols} for r in rows], cols))
     elif fmt == "json":
-        click.echo(json.dumps(list(rows), default=str, ensure_ascii=False, indent=2))
+        click.echo(dumps(list(rows), default=str, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         import csv
 
@@ -377,10 +453,10 @@ def _emit(rows: list[dict[str, Any]] | Iterator[dict[str, Any]], fmt: str, cols:
             if writer is None:
                 writer = csv.DictWriter(sys.stdout, fieldnames=list(row))
                 writer.writeheader()
-            writer.writerow(row)
+            writer.writerow({k: cell(v) for k, v in row.items()})
     else:
         for row in rows:
-            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+            click.echo(dumps(row, default=str, ensure_ascii=False))
 
 
 def _cluster_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -515,7 +591,7 @@ EVENT_TABLE = [
 @main.command()
 @_db_option
 @_filter_options
-@click.option("--limit", type=int, help="At most this many events.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option(
     "--format",
     "fmt",
@@ -551,9 +627,10 @@ def events(
     show_default=True,
 )
 def rejects(db: str, fmt: str) -> None:
-    """List the inputs that could not be used, with the stage and the reason."""
+    """List the inputs that could not be used (level error) and those coded despite a problem
+    (level warning), with the stage and the reason."""
     with _open_store(db, read_only=True) as store:
-        _emit(store.rejects(), fmt, ["input", "stage", "reason", "detail"])
+        _emit(store.rejects(), fmt, ["input", "level", "stage", "reason", "detail"])
 
 
 @main.command()
@@ -593,6 +670,10 @@ def export(
 
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        raise click.ClickException(
+            f"{out}: the folder {out.parent} does not exist; create it first"
+        )
     with _open_store(db, read_only=True) as store:
         n = store.export(out, fmt, EventFilter(actor, kind, country, since, until))
     click.echo(f"{n} events written to {out}", err=True)
@@ -600,7 +681,7 @@ def export(
 
 @main.command()
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
-@click.option("--limit", type=int, help="First N articles only.")
+@click.option("--limit", type=click.IntRange(min=1), help="First N articles only.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--cluster",
@@ -631,12 +712,12 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
     Writes (POST /api/articles) need the bearer token in ALLEGIANCE_TOKEN; without it the
     store is opened read-only and writes are refused with the reason.
     """
-    import os
 
     import uvicorn
 
     from .api import ServeSettings, create_app, warm
 
+    _check_port(host, port)
     token = os.environ.get("ALLEGIANCE_TOKEN") or None
     settings = ServeSettings(db=Path(db), token=token, pipeline=Settings(actors_file=actors_file))
     try:
@@ -647,6 +728,27 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
     writes = "writes need the bearer token" if token else "read-only (ALLEGIANCE_TOKEN not set)"
     click.echo(f"allegiance: serving {db} at http://{host}:{port}/ ({writes})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """One line when the address cannot be listened on (a port in use, an unknown host),
+    before the store and the model are loaded."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            hint = "; stop the other server or give --port" if exc.errno == errno.EADDRINUSE else ""
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {exc.strerror}{hint}"
+            ) from None
 
 
 @main.command(name="eval")

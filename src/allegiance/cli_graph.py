@@ -8,7 +8,6 @@ Importing this module registers the commands on ``cli.main``.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +28,9 @@ from .cli import (
     _results,
     main,
 )
+from .hygiene import dumps, printable, printable_lines
 from .records import ArticleResult, Rejected
+from .settings import Settings
 
 GRAPH_FORMATS = ("table", "json", "jsonl")
 
@@ -106,7 +107,7 @@ def _coded(path: str, published: date | None, actors_file: Path | None) -> list[
     if Path(path).is_dir():
         from .corpus import read_inputs
 
-        items = [(key, raw) for key, raw in read_inputs([path])]
+        items = list(read_inputs([path], Settings()))
         batch = True
     else:
         batch, found = _inputs(path, published, None)
@@ -116,7 +117,7 @@ def _coded(path: str, published: date | None, actors_file: Path | None) -> list[
     out = []
     for key, result in _results(_pipeline(actors_file), iter(items)):
         if isinstance(result, Rejected):
-            click.echo(f"skipped {key or result.source}: {result.message}", err=True)
+            click.echo(printable(f"skipped {key or result.source}: {result.message}"), err=True)
         else:
             out.append(result)
     return out
@@ -145,12 +146,12 @@ def sides(
         raise click.ClickException(f"no theatre '{theatre}' in these events")
     records = [t.to_dict() for t in found]
     if fmt == "table":
-        click.echo(_sides_table(records) if records else "(no theatre with camps)")
+        click.echo(printable_lines(_sides_table(records)) if records else "(no theatre with camps)")
     elif fmt == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        click.echo(dumps(records, ensure_ascii=False, indent=2))
     else:
         for record in records:
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(dumps(record, ensure_ascii=False))
 
 
 def _sides_table(records: list[dict[str, Any]]) -> str:
@@ -183,7 +184,7 @@ def backers(
     if report["actor"] is None:
         raise click.ClickException(f"no events of '{actor}'; try its code (RUS) or full name")
     if fmt == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(dumps(report, ensure_ascii=False, indent=2))
         return
     rows = [
         {
@@ -198,9 +199,9 @@ def backers(
     ]
     if fmt == "jsonl":
         for r in rows:
-            click.echo(json.dumps(r, ensure_ascii=False))
+            click.echo(dumps(r, ensure_ascii=False))
         return
-    click.echo(f"# {_actor_label(report['actor'])}")
+    click.echo(printable(f"# {_actor_label(report['actor'])}"))
     _emit(rows, "table", ["side", "actor", "weight", "years", "events"])
 
 
@@ -223,11 +224,11 @@ def rivals(
     ties = source.ties()
     found = graph.rivals(ties, source.options(), min_theatres)
     if fmt == "json":
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        click.echo(dumps(found, ensure_ascii=False, indent=2))
         return
     if fmt == "jsonl":
         for r in found:
-            click.echo(json.dumps(r, ensure_ascii=False))
+            click.echo(dumps(r, ensure_ascii=False))
         return
     rows = [
         {

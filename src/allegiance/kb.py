@@ -172,11 +172,27 @@ def _read_yaml(path: Path | Any) -> dict[str, Any]:
         # libyaml's loader when PyYAML has it: ten times faster on the knowledge base
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"cannot read knowledge file {path}: {exc}") from exc
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read knowledge file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(
+            f"{path}{_yaml_where(exc)}: not valid YAML ({_yaml_problem(exc)})"
+        ) from exc
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected a mapping with 'source' and 'data' keys")
     return data
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc)
+    return " ".join(str(problem).split())
 
 
 def packaged_files() -> dict[str, list[Any]]:
@@ -213,6 +229,11 @@ def load_sections(user_file: Path | None = None) -> dict[str, list[Any]]:
                 f"{user_file}: unknown section(s) {sorted(unknown)}; use {list(_SECTIONS)}"
             )
         for section in _SECTIONS:
+            want = dict if section == "agents" else list
+            if user.get(section) is not None and not isinstance(user[section], want):
+                raise KnowledgeError(
+                    f"{user_file}: section '{section}' must be a {want.__name__} of entries"
+                )
             if section in user:
                 if section == "agents":
                     sections[section].append(user[section])
