@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,15 +28,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .api_guard import ApiError, BodyLimit, SecurityHeaders, add_error_handlers
 from .errors import AllegianceError
 from .graph import Options, backers, graph_json, sides, ties_from_store
+from .hygiene import cell
 from .settings import Settings
 from .store import EVENT_COLUMNS, EventFilter, Store, StoreError
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Largest page of events or actors one request may ask for.
 MAX_PAGE = 1000
 # Longest text a query parameter may hold (names, ids, cursors).
@@ -72,6 +76,15 @@ class ArticleIn(BaseModel):
     title: str | None = Field(None, max_length=1000, description="Headline, if not in the text.")
     published: date | None = Field(None, description="Publication date, YYYY-MM-DD.")
     id: str | None = Field(None, max_length=200, description="Your id for the article.")
+    url: str | None = Field(None, max_length=2000, description="Where it was published.")
+
+    @field_validator("text", "html", "title", "id", "url")
+    @classmethod
+    def _no_lone_surrogates(cls, value: str | None) -> str | None:
+        # JSON can escape half a UTF-16 pair ("\ud800"), which no text encoding can store.
+        if value is not None and _SURROGATE.search(value):
+            raise ValueError("holds a lone surrogate escape (\\ud800-\\udfff): not text")
+        return value
 
 
 class _State:
@@ -82,6 +95,7 @@ class _State:
     def __init__(self, settings: ServeSettings, store: Store) -> None:
         self.settings, self.store = settings, store
         self.lock = threading.Lock()
+        self.coding = threading.Lock()  # one article coded at a time, outside ``lock``
         self.near: Any = None
         self.generation = 0  # writes so far: a cache entry computed across one is dropped
         self.cache: dict[tuple[Any, ...], Any] = {}
@@ -238,7 +252,7 @@ def _csv(rows: list[dict[str, Any]], following: str | None, total: int) -> Respo
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(EVENT_COLUMNS), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
     headers = {"X-Total-Count": str(total)}
     if following:
         headers["X-Next-Cursor"] = following
@@ -267,7 +281,7 @@ def _actor_routes(r: APIRouter) -> None:
             str | None, Query(max_length=_TEXT, description="Part of an id or name, or a code.")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """Actors, most mentioned first, with their mention and event counts."""
         with state.lock:
@@ -432,13 +446,21 @@ def _article_routes(r: APIRouter) -> None:
         tags=["articles"],
         status_code=201,
         responses={200: {"description": "Already in the store"}, 401: {}, 403: {}, 413: {}},
-        # The token is checked before the body is read: a refused client learns why first.
+        # The body is read after the token is checked (a refused client learns why first,
+        # and a stranger's body is never parsed), so its schema is declared here.
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ArticleIn.model_json_schema()}},
+            }
+        },
         dependencies=[Depends(_require_token)],
     )
-    def post_article(state: StateDep, article: ArticleIn, response: Response) -> dict[str, Any]:
+    async def post_article(state: StateDep, request: Request, response: Response) -> dict[str, Any]:
         """Ingest one article (text or HTML) through the ``ingest`` pipeline. Needs
         ``Authorization: Bearer <ALLEGIANCE_TOKEN>``."""
-        outcome = _ingest(state, article)
+        article = _article_in(await request.body())
+        outcome = await run_in_threadpool(_ingest, state, article)
         if outcome.status == "rejected":
             raise ApiError(
                 422,
@@ -453,6 +475,21 @@ def _article_routes(r: APIRouter) -> None:
             "article_id": outcome.article_id,
             "events": outcome.events,
         }
+
+
+def _article_in(body: bytes) -> ArticleIn:
+    """The posted article, or a 422 naming what is wrong with the body."""
+    try:
+        return ArticleIn.model_validate_json(body)
+    except ValidationError as exc:
+        fields = [
+            {"where": ".".join(str(p) for p in ("body", *e.get("loc", ()))), "message": e["msg"]}
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
+        first = fields[0]
+        raise ApiError(
+            422, f"invalid article: {first['where']}: {first['message']}", fields=fields
+        ) from None
 
 
 def _article_spans(article: dict[str, Any]) -> list[dict[str, Any]]:
@@ -498,7 +535,10 @@ def _require_token(state: StateDep, request: Request) -> None:
             "server's environment and send it as 'Authorization: Bearer <token>'",
         )
     scheme, _, given = (header or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), expected):
+    # Compared as bytes: a header may carry any byte (read as Latin-1), which a comparison
+    # of text would refuse with an error instead of a no.
+    given_bytes = given.strip().encode("latin-1", errors="replace")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given_bytes, expected.encode()):
         raise ApiError(
             401,
             "missing or wrong bearer token; send 'Authorization: Bearer <ALLEGIANCE_TOKEN>'",
@@ -507,7 +547,9 @@ def _require_token(state: StateDep, request: Request) -> None:
 
 
 def _ingest(state: _State, article: ArticleIn) -> Any:
-    from .corpus import NearDuplicates, ingest_document, preload
+    """Code the article outside the store's lock (readers go on meanwhile; one article is
+    coded at a time), then take the lock only to write it."""
+    from .corpus import NearDuplicates, code_raws, preload, store_coded
     from .records import RawDoc
 
     if (article.text is None) == (article.html is None):
@@ -517,19 +559,45 @@ def _ingest(state: _State, article: ArticleIn) -> Any:
     # The input key is the content's hash: posting the same article again is a no-op.
     digest = hashlib.sha256(article.model_dump_json().encode("utf-8")).hexdigest()[:16]
     key = f"api:{article.id}:{digest}" if article.id else f"api:{digest}"
-    raw = RawDoc(article.id, key, body, article.html is not None, article.title, article.published)
-    # The model loads (once, seconds) before the store is locked, so reads go on meanwhile.
-    preload(state.settings.pipeline)
     with state.lock:
+        if state.store.seen([key]):
+            return _outcome(state, key, already=True)
+    raw = RawDoc(
+        article.id,
+        key,
+        body,
+        article.html is not None,
+        article.title,
+        article.published,
+        url=article.url,
+    )
+    try:
+        with state.coding:
+            preload(state.settings.pipeline)
+            coded = code_raws([raw], state.settings.pipeline)
+    except AllegianceError as exc:
+        raise ApiError(500, f"the pipeline could not run: {exc}") from exc
+    with state.lock:
+        if state.store.seen([key]):  # the same article, posted meanwhile, was written first
+            return _outcome(state, key, already=True)
         if state.near is None:
             state.near = NearDuplicates(state.store)
-        try:
-            outcome = ingest_document(key, raw, state.store, state.settings.pipeline, state.near)
-        except AllegianceError as exc:
-            raise ApiError(500, f"the pipeline could not run: {exc}") from exc
+        written = store_coded([(key, *coded[0])], state.store, state.near)
         state.generation += 1
         state.cache.clear()
-    return outcome
+        return _outcome(state, key, already=False, events=written.events)
+
+
+def _outcome(state: _State, key: str, already: bool, events: int = 0) -> Any:
+    from .corpus import Outcome
+
+    row = state.store.input_outcome(key) or {"status": "rejected", "article_id": None}
+    if already:
+        return Outcome("already-read", row["article_id"])
+    if row["status"] == "rejected":
+        first = (row.get("rejects") or [{}])[0]
+        return Outcome("rejected", None, reason=first.get("reason"), detail=first.get("detail"))
+    return Outcome(row["status"], row["article_id"], events)
 
 
 # The page -----------------------------------------------------------------------------------
