@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import AllegianceError
-from .hygiene import cell, dumps, printable
+from .hygiene import cell, dumps, printable, printable_lines
 from .ingest import published_date, read_file, read_path
 from .records import ArticleResult, RawDoc, Rejected
 from .settings import Settings
@@ -730,6 +730,21 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _eval_articles(gold: Path, corpus: Path | None, show: int) -> None:
+    from .news_eval import DEFAULT_CORPUS, eval_articles
+    from .newsgold import load_gold
+
+    corpus = corpus or Path(DEFAULT_CORPUS)
+    if not corpus.exists():
+        raise click.ClickException(
+            f"corpus {corpus} not found; give --corpus, the JSONL file the gold points into"
+        )
+    load_gold(gold, corpus)  # bad gold is one line before the model loads
+    report = eval_articles(gold, corpus, _pipeline(None))
+    report.errors = report.errors[:show]
+    click.echo(printable_lines(report.to_text()))
+
+
 def _check_port(host: str, port: int) -> None:
     """One line when the address cannot be listened on (a port in use, an unknown host),
     before the store and the model are loaded."""
@@ -752,11 +767,22 @@ def _check_port(host: str, port: int) -> None:
 
 
 @main.command(name="eval")
-@click.argument("task", type=click.Choice(["events", "classify", "dates", "actors", "extraction"]))
+@click.argument(
+    "task",
+    type=click.Choice(["events", "classify", "dates", "actors", "extraction", "articles"]),
+)
 @click.argument("gold", required=False, type=click.Path(path_type=Path))
 @click.option("--errors", "show", default=15, show_default=True, help="Errors to list.")
 @click.option("--sectors", is_flag=True, help="events: match code and sector, not country only.")
-def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None:
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    help="articles: the JSONL corpus the gold's article ids and offsets point into "
+    "(default ../shared/bench/news.jsonl).",
+)
+def eval_command(
+    task: str, gold: Path | None, show: int, sectors: bool, corpus: Path | None
+) -> None:
     """Score allegiance on a gold set (default: the set under ../shared/eval).
 
     \b
@@ -765,6 +791,8 @@ def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None
     dates     exact TIMEX3 values of DATE expressions (TempEval-3-style set)
     actors    country (or IGO) each coded actor span resolves to
     extraction  main text of web pages (a Zyte-benchmark-style folder): shingle P/R/F1
+    articles  whole articles coded by hand (news.dev/devtest): event P/R/F1 per type,
+              with sectors, modality and date accuracy, wrong sides, camp agreement
     """
     from . import evaluate
 
@@ -779,6 +807,9 @@ def eval_command(task: str, gold: Path | None, show: int, sectors: bool) -> None
         report = evaluate.eval_extraction(path, Settings(min_english=0.0))
         report.errors = report.errors[:show]
         click.echo(report.to_text())
+        return
+    if task == "articles":
+        _eval_articles(path, corpus, show)
         return
     pipe = _pipeline(None)
     if task == "events":

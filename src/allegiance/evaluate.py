@@ -23,6 +23,7 @@ DEFAULT_SETS = {
     "classify": "../shared/eval/events/zsp_plv.train.jsonl",
     "dates": "../shared/eval/dates/tempeval3.train.jsonl",
     "extraction": "../shared/eval/extraction/zyte",
+    "articles": "../shared/eval/news/news.dev.jsonl",
 }
 # How many wrong cases a report lists.
 _WORST = 15
