@@ -159,16 +159,20 @@ def _fold(s: str | None) -> str:
     return " ".join("".join(c for c in s if not unicodedata.combining(c)).split())
 
 
-def _same_actor(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+def _same_actor(a: dict[str, Any] | None, b: dict[str, Any] | None, strict: bool) -> bool:
+    """The same actor: a name or alias in common, or (unless strict) the same country, as
+    ``allegiance eval articles`` matches them."""
     if a is None or b is None:
         return a is None and b is None
     names_a = {_fold(a["name"]), *(_fold(x) for x in a.get("aliases") or ())}
     names_b = {_fold(b["name"]), *(_fold(x) for x in b.get("aliases") or ())}
     same_country = a.get("country") is not None and a.get("country") == b.get("country")
-    return bool(names_a & names_b) or same_country
+    return bool(names_a & names_b) or (not strict and same_country)
 
 
-def _pairs(a: list[dict[str, Any]], b: list[dict[str, Any]], typed: bool) -> list[tuple[int, int]]:
+def _pairs(
+    a: list[dict[str, Any]], b: list[dict[str, Any]], typed: bool, strict: bool = False
+) -> list[tuple[int, int]]:
     """Greedy one-to-one matching: same sentence (or one lists the other's), same actors, and
     (when typed) the same type."""
     used: set[int] = set()
@@ -181,38 +185,65 @@ def _pairs(a: list[dict[str, Any]], b: list[dict[str, Any]], typed: bool) -> lis
             sy = {y["sentence_index"], *y.get("other_sentence_indices", [])}
             if not sx & sy or (typed and x["type"] != y["type"]):
                 continue
-            if _same_actor(x["source"], y["source"]) and _same_actor(x["target"], y["target"]):
+            same_source = _same_actor(x["source"], y["source"], strict)
+            if same_source and _same_actor(x["target"], y["target"], strict):
                 used.add(j)
                 out.append((i, j))
                 break
     return out
 
 
+def _records(path: Path) -> dict[str, dict[str, Any]]:
+    """Records by article id, of one file or of every .jsonl file in a folder."""
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    return {r["article_id"]: r for f in files for _, r in iter_records(f)}
+
+
 def agree(path_a: Path, path_b: Path) -> None:
-    """Event F1 between two codings of the same articles, and Cohen's kappa on the types of
-    the events matched on sentence and actors."""
-    a = {r["article_id"]: r for _, r in iter_records(path_a)}
-    b = {r["article_id"]: r for _, r in iter_records(path_b)}
+    """Event F1 between two codings of the same articles (files or folders; the articles in
+    both), and Cohen's kappa on the types of the events matched on sentence and actors."""
+    a, b = _records(path_a), _records(path_b)
     common = sorted(set(a) & set(b))
+    print(f"articles coded twice: {len(common)}")
+    print(
+        f"events: {sum(len(a[i]['events']) for i in common)} (first coding), "
+        f"{sum(len(b[i]['events']) for i in common)} (second)"
+    )
+    for strict in (False, True):
+        how = "names only" if strict else "names or country, as eval articles"
+        f1, p, r, labels = _agreement(
+            [a[i]["events"] for i in common], [b[i]["events"] for i in common], strict
+        )
+        observed, kappa = _kappa(labels)
+        print(f"actors matched by {how}:")
+        print(f"  event F1 (sentence, actors, type): {f1:.3f} (P {p:.3f}, R {r:.3f})")
+        print(
+            f"  events matched on sentence and actors: {len(labels)}; type agreement "
+            f"{observed:.3f}, Cohen's kappa {kappa:.3f}"
+        )
+
+
+def _agreement(
+    first: list[list[dict[str, Any]]], second: list[list[dict[str, Any]]], strict: bool
+) -> tuple[float, float, float, list[tuple[str, str]]]:
     n_a = n_b = n_match = 0
     labels: list[tuple[str, str]] = []
-    for aid in common:
-        ea, eb = a[aid]["events"], b[aid]["events"]
+    for ea, eb in zip(first, second, strict=True):
         n_a, n_b = n_a + len(ea), n_b + len(eb)
-        n_match += len(_pairs(ea, eb, typed=True))
-        labels += [(ea[i]["type"], eb[j]["type"]) for i, j in _pairs(ea, eb, typed=False)]
+        n_match += len(_pairs(ea, eb, typed=True, strict=strict))
+        labels += [(ea[i]["type"], eb[j]["type"]) for i, j in _pairs(ea, eb, False, strict)]
     p = n_match / n_b if n_b else 0.0
     r = n_match / n_a if n_a else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    observed = sum(x == y for x, y in labels) / len(labels) if labels else 0.0
+    return (2 * p * r / (p + r) if p + r else 0.0), p, r, labels
+
+
+def _kappa(labels: list[tuple[str, str]]) -> tuple[float, float]:
+    if not labels:
+        return 0.0, 0.0
+    observed = sum(x == y for x, y in labels) / len(labels)
     ca, cb = Counter(x for x, _ in labels), Counter(y for _, y in labels)
-    expected = sum(ca[k] * cb[k] for k in ca) / len(labels) ** 2 if labels else 0.0
-    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
-    print(f"articles coded twice: {len(common)}")
-    print(f"events: {n_a} (first coding), {n_b} (second)")
-    print(f"event F1 (type, actors, sentence): {f1:.3f} (P {p:.3f}, R {r:.3f})")
-    print(f"events matched on sentence and actors: {len(labels)}")
-    print(f"type agreement on those: {observed:.3f}; Cohen's kappa {kappa:.3f}")
+    expected = sum(ca[k] * cb[k] for k in ca) / len(labels) ** 2
+    return observed, (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
 def main() -> int:
