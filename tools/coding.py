@@ -139,6 +139,7 @@ def validate(paths: list[Path]) -> int:
                 problems.append("article is in an evaluation set: never code it for training")
             else:
                 problems = check_record(rec, corpus[aid]["text"])
+                problems += _quoted_notes(rec, corpus[aid]["text"])
             if aid in seen:
                 problems.append("article coded twice in one file")
             seen.add(aid)
@@ -149,6 +150,26 @@ def validate(paths: list[Path]) -> int:
             events += len(rec.get("events") or [])
     print(f"{total} records, {events} events, {bad} with problems", file=sys.stderr)
     return 1 if bad else 0
+
+
+# Notes paraphrase, never quote: no run of this many words of the article in a note.
+_QUOTE_WORDS = 6
+
+
+def _quoted_notes(rec: dict[str, Any], text: str) -> list[str]:
+    words = re.findall(r"\w+", text.casefold())
+    runs = {tuple(words[i : i + _QUOTE_WORDS]) for i in range(len(words) - _QUOTE_WORDS + 1)}
+    out = []
+    for i, ev in enumerate(rec.get("events") or []):
+        note = re.findall(r"\w+", (ev.get("notes") or "").casefold())
+        for j in range(len(note) - _QUOTE_WORDS + 1):
+            if tuple(note[j : j + _QUOTE_WORDS]) in runs:
+                out.append(
+                    f"event {i}: the note repeats the article's words "
+                    f"'{' '.join(note[j : j + _QUOTE_WORDS])}'; paraphrase it"
+                )
+                break
+    return out
 
 
 # Agreement ----------------------------------------------------------------------------------
