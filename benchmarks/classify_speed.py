@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from allegiance.classify import Dyad, DyadClassifier
+from allegiance.nlp.events.classify import Dyad, DyadClassifier
 from allegiance.pipeline import Pipeline
 
 

@@ -14,8 +14,8 @@ import json
 import time
 from pathlib import Path
 
-from allegiance.actors import DocActors
-from allegiance.clean import clean_article
+from allegiance.nlp.actors.resolve import DocActors
+from allegiance.nlp.clean import clean_article
 from allegiance.pipeline import Pipeline
 from allegiance.records import Article, RawDoc
 

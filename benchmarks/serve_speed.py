@@ -20,10 +20,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from allegiance.api import ServeSettings, create_app
+from allegiance.corpus.store import Store
 from allegiance.pipeline import Pipeline
 from allegiance.records import ArticleResult, RawDoc
-from allegiance.store import Store
+from allegiance.serve.app import ServeSettings, create_app
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus.jsonl"
 

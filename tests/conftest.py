@@ -61,9 +61,9 @@ def shared_path(*parts: str) -> Path:
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built by ``ingest`` from the team's demo corpus (examples/corpus.jsonl),
     closed again; tests open it read-only or copy it before writing."""
-    from allegiance.corpus import ingest
+    from allegiance.corpus.run import ingest
+    from allegiance.corpus.store import Store
     from allegiance.settings import Settings
-    from allegiance.store import Store
 
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with Store.open(db) as store:

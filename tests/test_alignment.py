@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from allegiance import graph
-from allegiance.corpus import ingest
+from allegiance.alignment import graph
+from allegiance.corpus.run import ingest
+from allegiance.corpus.store import Store
 from allegiance.records import RawDoc, Rejected
 from allegiance.settings import Settings
-from allegiance.store import Store
 from conftest import EXAMPLES, shared_path
 from seedcheck import actor_matches
 

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from allegiance.api import ServeSettings, create_app
-from allegiance.cli import main
-from allegiance.store import EVENT_COLUMNS, EventFilter, Store
+from allegiance.cli.main import main
+from allegiance.corpus.store import EVENT_COLUMNS, EventFilter, Store
+from allegiance.serve.app import ServeSettings, create_app
 from conftest import ROOT, SCRIPT_ARTICLE, TOKEN
 
 pytestmark = pytest.mark.slow
@@ -277,7 +277,7 @@ def test_api_write_refreshes_the_cached_camps(writer):
 
 
 def test_api_warm_builds_the_camps_in_the_background(demo_store):
-    from allegiance.api import warm
+    from allegiance.serve.app import warm
 
     app = create_app(ServeSettings(db=demo_store))
     warm(app).join(60)

@@ -27,9 +27,9 @@ import pytest
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
-from allegiance.api import ServeSettings, create_app
-from allegiance.cli import failure_message, main
-from allegiance.store import Store
+from allegiance.cli.main import failure_message, main
+from allegiance.corpus.store import Store
+from allegiance.serve.app import ServeSettings, create_app
 from conftest import TOKEN
 
 pytestmark = pytest.mark.slow
@@ -756,7 +756,7 @@ def test_reads_answer_while_an_article_is_coded(writer: TestClient, monkeypatch)
     coded answers before the coding ends."""
     import threading
 
-    import allegiance.corpus as corpus
+    import allegiance.corpus.run as corpus
 
     started, release = threading.Event(), threading.Event()
     real = corpus.code_raws

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from allegiance.clean import clean_article, clean_lines, english_share
+from allegiance.nlp.clean import clean_article, clean_lines, english_share
 from allegiance.records import RawDoc, Rejected
 from allegiance.settings import Settings
 

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from distributed import get_task_stream
 
-from allegiance.cli import main
-from allegiance.cluster import (
+from allegiance.cli.main import main
+from allegiance.corpus.cluster import (
     Partition,
     code_partition,
     connect,
@@ -27,10 +27,10 @@ from allegiance.cluster import (
     plan,
     read_partition,
 )
-from allegiance.corpus import code_raws, ingest, read_inputs
+from allegiance.corpus.run import code_raws, ingest, read_inputs
+from allegiance.corpus.store import Store
 from allegiance.records import RawDoc, Rejected
 from allegiance.settings import Settings
-from allegiance.store import Store
 from conftest import EXAMPLES
 
 
@@ -138,7 +138,7 @@ def test_cluster_url_without_its_filesystem_is_one_line(tmp_path):
 # Shards (the model, no cluster) ------------------------------------------------------------------
 @pytest.mark.slow
 def test_shards_give_back_the_records_they_were_given(tmp_path):
-    from allegiance import shards
+    from allegiance.corpus import shards
 
     items = list(read_inputs([str(_corpus(tmp_path / "in", 4))], Settings()))
     coded = iter(code_raws([r for _, r in items if isinstance(r, RawDoc)], Settings()))
@@ -153,7 +153,7 @@ def test_shards_give_back_the_records_they_were_given(tmp_path):
 
 @pytest.mark.slow
 def test_code_partition_keeps_a_whole_shard_and_redoes_a_broken_one(tmp_path):
-    from allegiance import shards
+    from allegiance.corpus import shards
 
     folder = _corpus(tmp_path / "in", 3)
     part = next(p for p in plan([str(folder)], 2, "tag") if p.first_line)
@@ -266,7 +266,7 @@ def test_cluster_worker_killed_mid_partition_loses_and_doubles_nothing(
 def test_cluster_partition_that_fails_is_a_reject_until_a_rerun_codes_it(
     corpus, tmp_path, monkeypatch
 ):
-    import allegiance.cluster as cluster
+    import allegiance.corpus.cluster as cluster
 
     work = tmp_path / "in"
     shutil.copytree(corpus, work)

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 import spacy
 
-from allegiance.component import events_of, mentions_of
+from allegiance.nlp.component import events_of, mentions_of
 from allegiance.records import RawDoc
 
 pytestmark = pytest.mark.slow

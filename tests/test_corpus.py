@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from allegiance.corpus import ingest, read_inputs
+from allegiance.corpus.run import ingest, read_inputs
+from allegiance.corpus.store import EventFilter, Store
 from allegiance.settings import Settings
-from allegiance.store import EventFilter, Store
 from conftest import EXAMPLES
 
 pytestmark = pytest.mark.slow
@@ -188,7 +188,7 @@ def test_killed_run_restarted_gives_the_same_tables(tmp_path):
 
 
 def test_implied_recipients_are_stored_apart_and_left_out_of_the_graph(tmp_path):
-    from allegiance import graph
+    from allegiance.alignment import graph
 
     story = tmp_path / "kenya.txt"
     story.write_text(
@@ -205,7 +205,7 @@ def test_implied_recipients_are_stored_apart_and_left_out_of_the_graph(tmp_path)
 def test_a_store_of_an_older_schema_is_upgraded_when_read(tmp_path):
     import duckdb
 
-    from allegiance.store import MIGRATIONS, SCHEMA_VERSION
+    from allegiance.corpus.store import MIGRATIONS, SCHEMA_VERSION
 
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))

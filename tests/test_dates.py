@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from allegiance.dates import resolve_date
+from allegiance.nlp.dates import resolve_date
 
 SAT = date(2020, 6, 13)  # a Saturday
 
@@ -51,7 +51,7 @@ def test_resolve_date_returns_none_without_a_calendar_date(text):
     ],
 )
 def test_dates_in_sentences_use_the_clause_tense(nlp, sentence, expression, value):
-    from allegiance.timex import TimeRequest, resolve_requests
+    from allegiance.nlp.timex import TimeRequest, resolve_requests
 
     start = sentence.index(expression)
     req = TimeRequest("x", sentence, start, start + len(expression), SAT)

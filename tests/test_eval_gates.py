@@ -6,7 +6,7 @@ lower them to make a change pass. Skipped where ../shared is not beside the chec
 
 import pytest
 
-from allegiance import evaluate
+from allegiance.quality import evaluate
 from conftest import shared_path
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from allegiance.events import plover_view
+from allegiance.nlp.events.extract import plover_view
 from allegiance.records import RawDoc, Rejected
 
 PUB = date(2020, 6, 13)  # a Saturday
@@ -136,7 +136,7 @@ def test_plover_view_folds_intent(kind, modality, plover):
 
 
 def test_lexicon_covers_all_sixteen_types():
-    from allegiance.lexicon import load_lexicon
+    from allegiance.knowledge.lexicon import load_lexicon
 
     lex = load_lexicon()
     used = {t for t, _ in lex.verbs.values()} | {t for t, _ in lex.nouns.values()}

@@ -9,8 +9,8 @@ from typing import ClassVar
 
 import pytest
 
-from allegiance.corpus import read_inputs
-from allegiance.fetch import Fetcher
+from allegiance.corpus.fetch import Fetcher
+from allegiance.corpus.run import read_inputs
 from allegiance.records import RawDoc, Rejected
 from allegiance.settings import Settings
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from allegiance import graph
-from allegiance.graph import Evidence, Options, Tie
+from allegiance.alignment import graph
+from allegiance.alignment.graph import Evidence, Options, Tie
 from allegiance.records import Actor
 
 
@@ -197,7 +197,7 @@ def test_backers_lists_backers_and_opponents_by_year():
 
 
 def test_graph_json_and_files(tmp_path):
-    from allegiance import plots
+    from allegiance.alignment import plots
 
     tur, rus = state("TUR"), state("RUS")
     gna, lna = party("LBYGOV", "GOV", "group"), party("LBYREB")
@@ -217,7 +217,7 @@ def test_graph_json_and_files(tmp_path):
 
 
 def test_plots_write_png(tmp_path):
-    from allegiance import plots
+    from allegiance.alignment import plots
 
     tur, rus = state("TUR"), state("RUS")
     gna, lna = party("LBYGOV", "GOV", "group"), party("LBYREB")

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 import spacy
 
-from allegiance.kb import build, fold, load_sections, parse_date
-from allegiance.places import _regions
+from allegiance.knowledge.kb import build, fold, load_sections, parse_date
+from allegiance.knowledge.places import _regions
 
 ISO3 = re.compile(r"[A-Z]{3}")
 # Offices of one country may overlap this long at a handover (acting holders, swearing-in).

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from allegiance.cli import main
-from allegiance.news_eval import (
+from allegiance.cli.main import main
+from allegiance.quality.news_eval import (
     actor_matches,
     camp_agreement,
     event_matches,
     first_day,
     wrong_sides,
 )
-from allegiance.newsgold import (
+from allegiance.quality.newsgold import (
     GoldActor,
     GoldCamps,
     GoldError,

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allegiance.api import ServeSettings, create_app
-from allegiance.clean import clean_article
-from allegiance.ingest import published_date, read_feed, read_stream, record
+from allegiance.corpus.inputs import published_date, read_feed, read_stream, record
+from allegiance.nlp.clean import clean_article
 from allegiance.records import RawDoc, Rejected
+from allegiance.serve.app import ServeSettings, create_app
 from allegiance.settings import Settings
 from conftest import TOKEN
 

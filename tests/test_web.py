@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from allegiance.api import ServeSettings, create_app
+from allegiance.serve.app import ServeSettings, create_app
 from conftest import ROOT, SCRIPT_ARTICLE, TOKEN
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from allegiance.newsgold import check_record, iter_records, read_corpus, split_sentences
+from allegiance.quality.newsgold import check_record, iter_records, read_corpus, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from .actors import ActorResolver, DocActors, actor_for_span
-from .clean import clean_article
+from .corpus.inputs import published_date
 from .errors import InputError
-from .events import EventExtractor
-from .ingest import published_date
-from .kb import KnowledgeBase, load
-from .lexicon import load_lexicon
-from .nlp import load_pipeline, parse_many
-from .places import load_gazetteer
+from .knowledge.kb import KnowledgeBase, load
+from .knowledge.lexicon import load_lexicon
+from .knowledge.places import load_gazetteer
+from .nlp.actors.resolve import ActorResolver, DocActors, actor_for_span
+from .nlp.clean import clean_article
+from .nlp.events.extract import EventExtractor
+from .nlp.model import load_pipeline, parse_many
 from .records import Article, ArticleResult, Mention, RawDoc, Rejected
 from .settings import Settings
 

@@ -1,0 +1,5 @@
+"""The ``allegiance`` command."""
+
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,315 @@
+"""Command line for the alignment graph: ``sides``, ``backers``, ``rivals``, ``graph``, ``plot``.
+
+Every command reads its events either from articles (a file, a .jsonl batch or a folder, run
+through the pipeline in memory: no store needed) or from a store built by ``ingest``.
+Importing this module registers the commands on ``cli.main``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..hygiene import dumps, printable, printable_lines
+from ..records import ArticleResult, Rejected
+from ..settings import Settings
+from .main import (
+    _actor_label,
+    _actors_option,
+    _date_option,
+    _db_option,
+    _emit,
+    _inputs,
+    _open_store,
+    _pipeline,
+    _results,
+    main,
+)
+
+GRAPH_FORMATS = ("table", "json", "jsonl")
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSource:
+    """Where a graph command's events come from (PATH or the store) and the time window."""
+
+    path: str | None
+    db: str
+    published: date | None
+    actors_file: Path | None
+    since: date | None
+    until: date | None
+    half_life: float | None
+
+    def ties(self) -> list[Any]:
+        """Ties from the articles at PATH (coded in memory) or from the store."""
+        from ..alignment import graph
+
+        if self.path is None:
+            with _open_store(self.db, read_only=True) as store:
+                return graph.ties_from_store(store, self.since, self.until)
+        return graph.ties_from_results(_coded(self.path, self.published, self.actors_file))
+
+    def options(self, theatre: str | None = None) -> Any:
+        from ..alignment.graph import Options
+
+        return Options(self.since, self.until, self.half_life, theatre)
+
+
+def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
+    """PATH or --db, --published, --actors, --since, --until and --half-life, handed to the
+    command as one ``source: GraphSource``."""
+
+    @functools.wraps(f)
+    def command(
+        *args: Any,
+        path: str | None,
+        db: str,
+        published: date | None,
+        actors_file: Path | None,
+        since: date | None,
+        until: date | None,
+        half_life: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        source = GraphSource(path, db, published, actors_file, since, until, half_life)
+        return f(*args, source=source, **kwargs)
+
+    g: Callable[..., Any] = command
+    g = click.option(
+        "--half-life",
+        "half_life",
+        type=click.FloatRange(min=1),
+        metavar="DAYS",
+        help="Decay: an event this many days older than the newest counts half.",
+    )(g)
+    g = click.option("--until", callback=_date_option, metavar="YYYY-MM-DD")(g)
+    g = click.option("--since", callback=_date_option, metavar="YYYY-MM-DD")(g)
+    g = _actors_option(g)
+    g = click.option(
+        "--published",
+        callback=_date_option,
+        metavar="YYYY-MM-DD",
+        help="Publication date of a single article PATH.",
+    )(g)
+    g = _db_option(g)
+    return click.argument("path", required=False)(g)
+
+
+def _coded(path: str, published: date | None, actors_file: Path | None) -> list[ArticleResult]:
+    """Code the articles at PATH; bad inputs are reported on stderr and left out."""
+    if Path(path).is_dir():
+        from ..corpus.run import read_inputs
+
+        items = list(read_inputs([path], Settings()))
+        batch = True
+    else:
+        batch, found = _inputs(path, published, None)
+        items = list(found)
+    if not batch and isinstance(items[0][1], Rejected):
+        raise click.ClickException(items[0][1].message)
+    out = []
+    for key, result in _results(_pipeline(actors_file), iter(items)):
+        if isinstance(result, Rejected):
+            click.echo(printable(f"skipped {key or result.source}: {result.message}"), err=True)
+        else:
+            out.append(result)
+    return out
+
+
+@main.command()
+@graph_inputs
+@click.option("--theatre", help="Only this theatre: a country name or ISO3 code.")
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def sides(
+    source: GraphSource,
+    theatre: str | None,
+    fmt: str,
+) -> None:
+    """The camps of each conflict: who backs which side, with the events behind it.
+
+    PATH is an article (.txt, .html), a .jsonl batch or a folder; without it, the store.
+    """
+    from ..alignment import graph
+
+    ties = source.ties()
+    found = graph.sides(ties, source.options(theatre))
+    if theatre and not found:
+        raise click.ClickException(f"no theatre '{theatre}' in these events")
+    records = [t.to_dict() for t in found]
+    if fmt == "table":
+        click.echo(printable_lines(_sides_table(records)) if records else "(no theatre with camps)")
+    elif fmt == "json":
+        click.echo(dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for record in records:
+            click.echo(dumps(record, ensure_ascii=False))
+
+
+def _sides_table(records: list[dict[str, Any]]) -> str:
+    lines = []
+    for rec in records:
+        lines.append(f"# {rec['theatre']} ({rec['country']})")
+        for i, camp in enumerate(rec["camps"], 1):
+            lines.append(f"  camp {i}: " + "; ".join(_actor_label(a) for a in camp))
+        if rec["neutral"]:
+            lines.append("  neutral: " + "; ".join(_actor_label(a) for a in rec["neutral"]))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("actor")
+@graph_inputs
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def backers(
+    actor: str,
+    source: GraphSource,
+    fmt: str,
+) -> None:
+    """Who backs and who opposes ACTOR (an id, code, ISO3 code or name), year by year."""
+    from ..alignment import graph
+
+    ties = source.ties()
+    report = graph.backers(ties, actor, source.options())
+    if report["actor"] is None:
+        raise click.ClickException(f"no events of '{actor}'; try its code (RUS) or full name")
+    if fmt == "json":
+        click.echo(dumps(report, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        {
+            "side": side,
+            "actor": _actor_label(r["actor"]),
+            "weight": r["weight"],
+            "years": " ".join(f"{y}:{w:+.1f}" for y, w in r["years"].items()) or "-",
+            "events": len(r["events"]),
+        }
+        for side in ("backers", "opponents")
+        for r in report[side]
+    ]
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(dumps(r, ensure_ascii=False))
+        return
+    click.echo(printable(f"# {_actor_label(report['actor'])}"))
+    _emit(rows, "table", ["side", "actor", "weight", "years", "events"])
+
+
+@main.command()
+@graph_inputs
+@click.option(
+    "--min-theatres", default=2, show_default=True, type=click.IntRange(1), help="Theatres."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def rivals(
+    source: GraphSource,
+    min_theatres: int,
+    fmt: str,
+) -> None:
+    """Pairs of actors on opposite sides in several theatres, and whether they still meet."""
+    from ..alignment import graph
+
+    ties = source.ties()
+    found = graph.rivals(ties, source.options(), min_theatres)
+    if fmt == "json":
+        click.echo(dumps(found, ensure_ascii=False, indent=2))
+        return
+    if fmt == "jsonl":
+        for r in found:
+            click.echo(dumps(r, ensure_ascii=False))
+        return
+    rows = [
+        {
+            "a": _actor_label(r["a"]),
+            "b": _actor_label(r["b"]),
+            "opposed in": ", ".join(t["theatre"] for t in r["theatres"]),
+            "contact": ", ".join(
+                sorted({f"{c['type']} {c['date'] or ''}".strip() for c in r["contacts"]})
+            )
+            or "-",
+        }
+        for r in found
+    ]
+    _emit(rows, "table", ["a", "b", "opposed in", "contact"])
+
+
+@main.command(name="graph")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@graph_inputs
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    help="Default: from OUT's extension.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def graph_command(
+    out: Path,
+    source: GraphSource,
+    fmt: str | None,
+    force: bool,
+) -> None:
+    """Write the signed actor graph for Gephi (GEXF), networkx and yEd (GraphML) or JSON."""
+    from ..alignment import graph, plots
+
+    fmt = fmt or out.suffix.lstrip(".").lower()
+    if fmt not in ("graphml", "gexf", "json"):
+        raise click.ClickException(f"{out}: give --format graphml, gexf or json")
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    ties = source.ties()
+    data = graph.graph_json(graph.sides(ties, source.options()))
+    plots.write_graph(data, out, fmt)
+    counts = f"{len(data['nodes'])} actors, {len(data['edges'])} edges"
+    click.echo(f"{counts} written to {out}", err=True)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["sides", "timeline"]))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@graph_inputs
+@click.option("--theatre", help="sides: only this theatre (name or ISO3 code).")
+@click.option(
+    "--between",
+    nargs=2,
+    metavar="A B",
+    help="timeline: the two actors (ids, codes or names), e.g. --between TUR RUS.",
+)
+def plot(
+    kind: str,
+    out: Path,
+    source: GraphSource,
+    theatre: str | None,
+    between: tuple[str, str] | None,
+) -> None:
+    """Draw the camps as a network (sides) or two actors' relations over time (timeline)."""
+    from ..alignment import graph, plots
+
+    if kind == "timeline" and not between:
+        raise click.ClickException("plot timeline needs --between A B, e.g. --between TUR RUS")
+    ties = source.ties()
+    options = source.options(theatre)
+    if kind == "sides":
+        found = graph.sides(ties, options)
+        if not found:
+            raise click.ClickException("no theatre with camps in these events")
+        plots.plot_sides(found, out)
+    else:
+        a, b = between or ("", "")
+        months = graph.timeline(ties, a, b, options)
+        if not months:
+            raise click.ClickException(f"no dated events between '{a}' and '{b}'")
+        plots.plot_timeline(months, a, b, out)
+    click.echo(f"written to {out}", err=True)

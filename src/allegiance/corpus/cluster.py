@@ -1,0 +1,603 @@
+"""Cluster ingest: the corpus split into partitions, coded on Dask distributed workers,
+loaded into the store by the client.
+
+1. The client plans partitions in input order: runs of ``size`` files, runs of ``size``
+   records of a JSONL file (byte ranges cut at line ends), all consecutive http(s) URLs
+   together (so one worker's fetcher keeps the per-host rate limit).
+2. Each worker loads the pipeline once (``Preload``, a worker plugin, also on a worker that
+   joins or restarts) and runs ``code_partition``: the same reading and coding functions as
+   the local path (``corpus.read_path``, ``corpus.code_raws``), the result written as one
+   Parquet shard whose name is fixed by the partition's inputs and the settings. The shard
+   is written under a temporary name and renamed when whole, so a worker that dies
+   mid-partition leaves no shard; Dask runs the task again elsewhere and it writes the same
+   name, so nothing is lost or doubled.
+3. The client loads the shards strictly in partition order through ``corpus.store_results``,
+   the local path's own writer: content-hash ids, near-duplicates, input keys and batches
+   behave as in a local run, and the tables come out the same.
+
+Needs the ``dask`` extra (dask, distributed, pyarrow); ``require_extra`` says so when missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import ClusterError
+from ..records import RawDoc, Rejected
+from ..settings import Settings
+from .inputs import open_local, read_jsonl_bytes, read_path
+from .run import (
+    NearDuplicates,
+    Summary,
+    code_raws,
+    discover,
+    read_url,
+    store_results,
+)
+from .store import Store
+
+try:
+    from distributed import WorkerPlugin
+except ImportError:  # the extra is missing: require_extra() says so before anything runs
+    WorkerPlugin = object  # type: ignore[assignment,misc]
+
+_EXTRA = ("dask", "distributed", "pyarrow")
+# Bumped when the shard columns change, so shards of an older layout are not reused.
+_SHARD_FORMAT = 2
+# Partitions submitted ahead, per worker thread: enough that no thread waits for the next
+# task, few enough that the scheduler and the shard folder stay small on a huge corpus.
+_AHEAD_PER_THREAD = 2
+# How long to wait for the first worker of a remote scheduler.
+_WORKER_WAIT = "60s"
+# One pipeline per worker process: loading and coding hold this lock, so a worker started
+# with several threads loads the model once and never runs it in two threads at a time.
+_PIPELINE_LOCK = threading.Lock()
+
+
+def require_extra() -> None:
+    """Raise a ClusterError naming the fix when the ``dask`` extra is not installed."""
+    missing = []
+    for name in _EXTRA:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise ClusterError(
+            f"the cluster path needs {', '.join(missing)}: pip install 'allegiance[dask]'"
+        )
+
+
+# Partitions ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """A contiguous run of the inputs, coded by one task into one shard."""
+
+    index: int
+    inputs: tuple[str, ...]  # as the user named them: the input keys are built from these
+    where: tuple[str, ...]  # where a worker reads each: an absolute path or a URL
+    shard: str  # the shard's file name, fixed by the inputs, their stamps and the settings
+    first_line: int = 0  # a slice of one JSONL file: its first line number (0: whole files)
+    start: int = 0  # and its bytes [start, end)
+    end: int = 0
+
+    @property
+    def label(self) -> str:
+        """How rejects name the partition when its whole task failed; never an input key."""
+        if self.first_line:
+            return f"partition {self.index}: {self.inputs[0]} bytes {self.start}-{self.end}"
+        more = f" and {len(self.inputs) - 1} more" if len(self.inputs) > 1 else ""
+        return f"partition {self.index}: {self.inputs[0]}{more}"
+
+
+def settings_tag(settings: Settings) -> str:
+    """What the settings contribute to shard names: a change of settings or of the user's
+    actor file must not reuse shards coded under the old ones."""
+    parts = [repr(settings), __version__, str(_SHARD_FORMAT)]
+    if settings.actors_file is not None and Path(settings.actors_file).exists():
+        parts.append(hashlib.sha256(Path(settings.actors_file).read_bytes()).hexdigest())
+    return "|".join(parts)
+
+
+def plan(
+    paths: Iterable[str], size: int, tag: str, skip: Iterable[str] = ()
+) -> Iterator[Partition]:
+    """Partitions of the inputs in the order a local run reads them.
+
+    ``skip`` lists local files to leave out (the store itself, when it sits among the
+    inputs), as ``corpus.read_inputs`` does.
+    """
+    leave = {str(Path(p).resolve()) for p in skip}
+    index = 0
+    run: list[tuple[str, str, str]] = []  # (input, where, stamp) of whole files or URLs
+    for given in _discover(paths):
+        if not _is_url(given) and str(Path(given).resolve()) in leave:
+            continue
+        where, stamp = _locate(given)
+        is_web = _is_web(given)
+        if run and (is_web != _is_web(run[0][0]) or (not is_web and len(run) >= size)):
+            yield _whole(index, run, tag)
+            index, run = index + 1, []
+        if given.lower().endswith(".jsonl") and _opens(where):
+            if run:
+                yield _whole(index, run, tag)
+                index, run = index + 1, []
+            for first, start, end in _jsonl_slices(where, size):
+                ident = [given, where, stamp, first, start, end]
+                yield Partition(
+                    index, (given,), (where,), _shard_name(index, ident, tag), first, start, end
+                )
+                index += 1
+            continue
+        run.append((given, where, stamp))
+    if run:
+        yield _whole(index, run, tag)
+
+
+def _whole(index: int, run: list[tuple[str, str, str]], tag: str) -> Partition:
+    inputs = tuple(r[0] for r in run)
+    where = tuple(r[1] for r in run)
+    return Partition(index, inputs, where, _shard_name(index, run, tag))
+
+
+def _shard_name(index: int, ident: Any, tag: str) -> str:
+    digest = hashlib.sha256(json.dumps([ident, tag]).encode("utf-8")).hexdigest()[:16]
+    return f"part-{index:06d}-{digest}.parquet"
+
+
+def _filesystem(url: str) -> tuple[Any, str]:
+    """The fsspec file system and path of a URL or local path.
+
+    Raises:
+        ClusterError: the URL's file system package is not installed, or its scheme unknown.
+    """
+    from fsspec.core import url_to_fs
+
+    try:
+        return url_to_fs(url)  # type: ignore[no-any-return]
+    except (ImportError, ValueError) as exc:
+        raise ClusterError(
+            f"{url}: {exc}; install the fsspec package for it on the client and the workers "
+            "(s3fs for s3://, gcsfs for gs://)"
+        ) from None
+
+
+def _is_web(path: str) -> bool:
+    return path.startswith(("http://", "https://"))
+
+
+def _is_url(path: str) -> bool:
+    return "://" in path
+
+
+def _discover(paths: Iterable[str]) -> Iterator[str]:
+    """Inputs in the local path's order; folders given as fsspec URLs walked the same way."""
+    for raw in paths:
+        if _is_url(raw) and not _is_web(raw):
+            yield from _walk_url(raw)
+        else:
+            yield from discover([raw])
+
+
+def _walk_url(url: str) -> Iterator[str]:
+    """Files under an fsspec URL as ``os.walk`` orders them in ``corpus.discover``: a
+    folder's own files sorted, then its subfolders, sorted; hidden files left out."""
+    fs, root = _filesystem(url)
+    if not fs.isdir(root):
+        yield url
+        return
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        entries = sorted(fs.ls(folder, detail=True), key=lambda e: e["name"])
+        for e in entries:
+            name = e["name"].rstrip("/").rsplit("/", 1)[-1]
+            if e["type"] != "directory" and not name.startswith("."):
+                yield fs.unstrip_protocol(e["name"])
+        stack += reversed([e["name"] for e in entries if e["type"] == "directory"])
+
+
+def _locate(given: str) -> tuple[str, str]:
+    """Where a worker reads an input, and its stamp (size and modification time), so an
+    input that changed gets a new shard name."""
+    if _is_web(given):
+        # A page or feed may have changed since the last run (a feed has new items), so its
+        # partition is fetched again each run, as a local run fetches it; the store then
+        # skips the items it already holds.
+        return given, f"fetched {time.time_ns()}"
+    if _is_url(given):
+        fs, path = _filesystem(given)
+        try:
+            info = fs.info(path)
+        except OSError:
+            return given, "missing"
+        changed = next(
+            (info[k] for k in ("mtime", "LastModified", "ETag", "updated", "created") if k in info),
+            "",
+        )
+        return given, f"{info.get('size')}:{changed}"
+    where = os.path.abspath(given)
+    try:
+        st = os.stat(where)
+    except OSError:
+        return where, "missing"
+    return where, f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _opens(where: str) -> bool:
+    """Whether a file can be opened here; one that cannot is left whole to a worker, whose
+    read says why (no such file, unreadable), as a local run does."""
+    if not _is_url(where):
+        return os.path.isfile(where)  # a regular file: a FIFO would block the client
+    fs, path = _filesystem(where)
+    try:
+        with fs.open(path, "rb"):
+            return True
+    except OSError:
+        return False
+
+
+def _jsonl_slices(where: str, size: int) -> Iterator[tuple[int, int, int]]:
+    """(first line number, start byte, end byte) of runs of ``size`` records of a JSONL file,
+    cut at line ends. Lines are numbered as a local run numbers them (at newlines), so each
+    record keeps its ``path:line`` key."""
+    fs, path = _filesystem(where)
+    first, start, offset, line_no, records = 1, 0, 0, 1, 0
+    with fs.open(path, "rb") as fh:
+        for line in fh:
+            if records >= size and line.strip():
+                yield first, start, offset
+                first, start, records = line_no, offset, 0
+            offset += len(line)
+            line_no += 1
+            records += bool(line.strip())
+    if records:
+        yield first, start, offset
+
+
+# Workers ------------------------------------------------------------------------------------
+class Preload(WorkerPlugin):  # type: ignore[misc]
+    """Loads the pipeline when a worker starts, joins or restarts, so each worker process
+    loads it once and before its first task."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def setup(self, worker: Any) -> None:
+        # In a thread: loading takes seconds and the worker's event loop must keep
+        # answering the scheduler's heartbeats meanwhile.
+        await asyncio.to_thread(_load, self.settings)
+
+
+def _load(settings: Settings) -> None:
+    from .run import preload
+
+    with _PIPELINE_LOCK:
+        preload(settings)
+
+
+def code_partition(part: Partition, settings: Settings, shards: str) -> tuple[str, int]:
+    """Read and code one partition into its shard under ``shards``; (shard name, items).
+
+    A shard already there whole (an earlier try of this task, or an earlier run) is kept.
+    """
+    from . import shards as shard_io
+
+    fs, root = _filesystem(shards)
+    final = f"{root}/{part.shard}"
+    rows = _complete(fs, final)
+    if rows is not None:
+        return part.shard, rows
+    items = list(read_partition(part, settings))
+    with _PIPELINE_LOCK:
+        coded = iter(code_raws([r for _, r in items if isinstance(r, RawDoc)], settings))
+    results = [
+        (key, raw, None) if isinstance(raw, Rejected) else (key, *next(coded)) for key, raw in items
+    ]
+    # Written whole under a temporary name, then renamed: a shard under its final name is
+    # always complete, whenever the worker dies.
+    tmp = f"{final}.{uuid.uuid4().hex}.tmp"
+    with fs.open(tmp, "wb") as fh:
+        shard_io.write(results, fh)
+    fs.mv(tmp, final)
+    return part.shard, len(results)
+
+
+def _complete(fs: Any, path: str) -> int | None:
+    """The number of items of a whole shard at ``path``, or None."""
+    from . import shards as shard_io
+
+    if not fs.exists(path):
+        return None
+    try:
+        with fs.open(path, "rb") as fh:
+            return shard_io.rows_in(fh)
+    except (OSError, ValueError):  # a truncated or foreign file: code the partition again
+        return None
+
+
+def read_partition(part: Partition, settings: Settings) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """(input key, RawDoc or Rejected) of a partition's inputs, as a local run reads them."""
+    if part.first_line:
+        # The client read this file to cut it, so an error now is the storage's, not the
+        # input's: it fails the task, which Dask tries again, and a re-run retries it.
+        data = _cat(part.where[0], part.start, part.end)
+        yield from read_jsonl_bytes(part.inputs[0], data, settings, part.first_line)
+        return
+    fetcher = None
+    for given, where in zip(part.inputs, part.where, strict=True):
+        if _is_web(given):
+            if fetcher is None:
+                from .fetch import Fetcher
+
+                fetcher = Fetcher(timeout=settings.fetch_timeout)
+            yield from read_url(fetcher, given, settings)
+        else:
+            yield from read_path(given, settings, opener=partial(_open, where))
+
+
+def _open(where: str) -> Any:
+    """A binary file object of a local path or URL, read as the local path reads a file (a
+    local FIFO or device is refused as there, not opened)."""
+    if not _is_url(where):
+        return open_local(where)
+    fs, path = _filesystem(where)
+    return fs.open(path, "rb")
+
+
+def _cat(where: str, start: int | None = None, end: int | None = None) -> bytes:
+    fs, path = _filesystem(where)
+    return bytes(fs.cat_file(path, start=start, end=end))
+
+
+# The client ---------------------------------------------------------------------------------
+@dataclass
+class ClusterSummary(Summary):
+    """What a cluster ingest did: the local summary plus partitions and workers."""
+
+    partitions: int = 0  # planned; those an earlier run loaded count in ``skipped``
+    failed: int = 0
+    workers: int = 0
+    load_seconds: float = 0.0  # the client's time reading shards into the store
+
+    def line(self) -> str:
+        failed = (
+            f", {self.failed} failed (in rejects; run the same command again to retry them)"
+            if self.failed
+            else ""
+        )
+        return f"{super().line()}; {self.partitions} partitions on {self.workers} workers{failed}"
+
+
+@contextmanager
+def connect(cluster: str | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A Dask client: of a LocalCluster (``local:N``, N worker processes of one thread) or
+    of a running scheduler (``tcp://HOST:8786``).
+
+    Raises:
+        ClusterError: the extra is missing, the spec is malformed, or no scheduler or
+            worker answers.
+    """
+    require_extra()
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(
+                f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+                f"`dask scheduler` and workers with `dask worker {scheduler} --nthreads 1`"
+            ) from None
+        try:
+            _wait_for_workers(client, scheduler)
+            yield client
+        finally:
+            client.close()
+        return
+    n = local_workers(cluster or "")
+    with (
+        LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            # Any free port: Dask's fixed default collides with another cluster here.
+            dashboard_address=":0",
+            # Failures reach the user as rejects or a ClusterError; the workers' own logs
+            # (a heartbeat missed while the cluster shuts down) would only be noise.
+            silence_logs=logging.CRITICAL,
+        ) as local,
+        Client(local) as client,
+    ):
+        yield client
+
+
+def local_workers(spec: str) -> int:
+    """N of ``local:N``.
+
+    Raises:
+        ClusterError: the spec is not ``local:N`` with N at least 1.
+    """
+    match = re.fullmatch(r"local:(\d+)", spec.strip())
+    if not match or int(match.group(1)) < 1:
+        raise ClusterError(
+            f"--cluster '{spec}' is not local:N; write e.g. local:4 for four worker processes, "
+            "or give --scheduler tcp://HOST:8786 for a running cluster"
+        )
+    return int(match.group(1))
+
+
+def _wait_for_workers(client: Any, scheduler: str) -> None:
+    try:
+        client.wait_for_workers(1, timeout=_WORKER_WAIT)
+    except TimeoutError:
+        raise ClusterError(
+            f"no worker joined the scheduler at {scheduler} within {_WORKER_WAIT}; start "
+            f"workers with `dask worker {scheduler} --nthreads 1`"
+        ) from None
+
+
+def ingest_on_cluster(
+    paths: Iterable[str],
+    store: Store,
+    settings: Settings,
+    client: Any,
+    shards: str,
+    partition_size: int = 128,
+    batch_size: int = 64,
+    progress: Any = None,
+    keep_shards: bool = True,
+) -> ClusterSummary:
+    """Code the inputs on the client's cluster and load the shards into the store, in order.
+
+    ``shards`` is a folder or fsspec URL every worker and the client can reach. With
+    ``keep_shards`` false it is removed after a run in which every partition was loaded.
+    """
+    summary = ClusterSummary(workers=len(client.nthreads()))
+    start = time.perf_counter()
+    near = NearDuplicates(store)
+    fs, root = _filesystem(shards)
+    fs.makedirs(root, exist_ok=True)
+    parts = plan(paths, partition_size, settings_tag(settings), (store.path, store.path + ".wal"))
+    tasks = _Tasks(client, store, settings, shards, parts, summary)
+    ahead = max(2, _AHEAD_PER_THREAD * sum(client.nthreads().values()))
+    tasks.top_up(ahead)
+    for future in tasks.queue:
+        tasks.done.add(future)
+        for part, finished in tasks.ready():
+            began = time.perf_counter()
+            _load_shard(part, finished, fs, root, store, near, batch_size, summary)
+            summary.load_seconds += time.perf_counter() - began
+            if progress:
+                summary.seconds = time.perf_counter() - start
+                progress(summary)
+        tasks.top_up(ahead)
+    _tidy(fs, root, keep_shards, summary.failed == 0)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+class _Tasks:
+    """The partitions on the cluster: submitted a few ahead, handed back in partition order."""
+
+    def __init__(
+        self,
+        client: Any,
+        store: Store,
+        settings: Settings,
+        shards: str,
+        parts: Iterator[Partition],
+        summary: ClusterSummary,
+    ) -> None:
+        from distributed import as_completed
+
+        self.client, self.store, self.settings, self.shards = client, store, settings, shards
+        self.parts, self.summary = parts, summary
+        self.queue = as_completed()
+        self.order: deque[tuple[Partition, Any]] = deque()  # submitted, in partition order
+        self.done: set[Any] = set()
+        self.loading = False  # the pipeline-loading plugin is registered
+
+    def top_up(self, ahead: int) -> None:
+        """Submit partitions until ``ahead`` are running, skipping those an earlier run
+        loaded already."""
+        while len(self.order) - len(self.done) < ahead:
+            part = next(self.parts, None)
+            if part is None:
+                return
+            self.summary.partitions += 1
+            loaded = self.store.partition_items(part.shard)
+            if loaded is not None:  # nothing to code: the store has every item of it
+                self.summary.read += loaded
+                self.summary.skipped += loaded
+                continue
+            if not self.order and not self.loading:
+                # Only now: a run with nothing left to code loads no model.
+                self.client.register_plugin(Preload(self.settings), name="allegiance-preload")
+                self.loading = True
+            future = self.client.submit(
+                code_partition,
+                part,
+                self.settings,
+                self.shards,
+                key=f"allegiance-partition-{part.index}-{uuid.uuid4().hex[:8]}",
+                retries=1,  # a transient read error gets a second try; a dead worker, more
+                pure=False,
+            )
+            self.order.append((part, future))
+            self.queue.add(future)
+
+    def ready(self) -> Iterator[tuple[Partition, Any]]:
+        """Finished partitions, in partition order only: the store sees the inputs in the
+        order a local run reads them, which fixes first copies and near-duplicate links."""
+        while self.order and self.order[0][1] in self.done:
+            part, future = self.order.popleft()
+            self.done.discard(future)
+            yield part, future
+
+
+def _load_shard(
+    part: Partition,
+    future: Any,
+    fs: Any,
+    root: str,
+    store: Store,
+    near: NearDuplicates,
+    batch_size: int,
+    summary: ClusterSummary,
+) -> None:
+    from . import shards as shard_io
+
+    label = part.label
+    if future.status != "finished":
+        exc = future.exception()
+        failure = Rejected(
+            None,
+            label,
+            "cluster",
+            "partition failed",
+            f"{type(exc).__name__}: {exc}; its inputs were not stored: run the same command "
+            "again (a worker that keeps dying may be short of memory: fewer threads or a "
+            "smaller --partition-size)",
+        )
+        store_results([(label, failure, None)], store, near, batch_size, summary)
+        summary.failed += 1
+        return
+    name, rows = future.result()
+    with fs.open(f"{root}/{name}", "rb") as fh:
+        items = shard_io.read(fh)
+    if len(items) != rows:
+        raise ClusterError(f"shard {root}/{name} changed while it was loaded; run again")
+    seen = store.seen(key for key, _, _ in items)
+    fresh = [item for item in items if item[0] not in seen]
+    summary.read += len(items)
+    summary.skipped += len(items) - len(fresh)
+    store_results(fresh, store, near, batch_size, summary)
+    store.partition_loaded(part.shard, len(items), label)
+
+
+def _tidy(fs: Any, root: str, keep: bool, complete: bool) -> None:
+    """Remove temporary files of killed tries; the whole folder when it is not to be kept
+    and every shard went into the store."""
+    if not keep and complete:
+        fs.rm(root, recursive=True)
+        return
+    for tmp in fs.glob(f"{root}/*.tmp"):
+        fs.rm(tmp)

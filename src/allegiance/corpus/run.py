@@ -1,0 +1,383 @@
+"""Corpus ingest: inputs of any kind -> the pipeline in worker processes -> the store.
+
+Inputs are read lazily and in a fixed order (paths as given, directories sorted), so a run
+and its restart see the same sequence; each input has a stable key (``path``, ``path:line``
+or ``path#item``). Inputs already in the store are skipped. Results come back in input order
+and are written in batches, one transaction each. Near-duplicates (the same wire story on
+several sites) are found with MinHash over word shingles and linked to their first copy,
+whose events alone are counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from ..nlp.clean import _words
+from ..records import ArticleResult, RawDoc, Rejected
+from ..settings import Settings
+from .inputs import read_feed, read_path
+from .store import Store
+
+# Near-duplicate detection: shingles of this many words, this many permutations, and the
+# Jaccard similarity above which two articles are the same story.
+_SHINGLE = 5
+_PERMUTATIONS = 64
+_NEAR = 0.8
+_SCHEME = "affine32"  # datasketch's hashing scheme, fixed so stored signatures stay valid
+# Inputs handed to the workers at a time: bounds memory whatever the corpus size.
+_WINDOW = 256
+
+
+@dataclass
+class Summary:
+    """What an ingest run did."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    warnings: int = 0  # inputs coded despite a problem (a date that cannot be read)
+    events: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        rate = self.read / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.stored} stored, {self.duplicates} duplicates, {self.near_duplicates} "
+            f"near-duplicates, {self.rejects} rejects, {self.warnings} warnings, "
+            f"{self.skipped} already in the store; "
+            f"{self.events} events; {self.read} inputs in {self.seconds:.1f}s "
+            f"({rate:.1f}/s)"
+        )
+
+
+# Inputs ------------------------------------------------------------------------------------
+def discover(paths: Iterable[str]) -> Iterator[str]:
+    """Files under the given paths, directories walked in sorted order. Symbolic links to
+    folders are not followed (no loops); a folder that cannot be listed is yielded itself,
+    so it becomes a reject instead of silently holding nothing."""
+    for raw in paths:
+        if raw.startswith(("http://", "https://")):
+            yield raw
+        elif os.path.isdir(raw):
+            yield from _walk(raw)
+        else:
+            yield raw
+
+
+def _walk(folder: str) -> Iterator[str]:
+    unlisted: list[str] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda e: unlisted.append(e.filename)):
+        dirs.sort()
+        yield from unlisted
+        unlisted.clear()
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield str(Path(root) / name)
+    yield from unlisted
+
+
+def read_inputs(
+    paths: Iterable[str], settings: Settings, skip: Iterable[str] = ()
+) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """(input key, RawDoc or Rejected) for every article in the given files and folders,
+    leaving out the files in ``skip`` (the store itself, when it sits among the inputs)."""
+    leave = {os.path.realpath(p) for p in skip}
+    fetcher = None
+    for path in discover(paths):
+        if path.startswith(("http://", "https://")):
+            if fetcher is None:
+                from .fetch import Fetcher
+
+                fetcher = Fetcher(timeout=settings.fetch_timeout)
+            yield from read_url(fetcher, path, settings)
+        elif os.path.realpath(path) in leave:
+            continue
+        elif os.path.isdir(path):
+            yield (
+                path,
+                Rejected(None, path, "ingest", "unreadable", "a folder that cannot be listed"),
+            )
+        else:
+            yield from read_path(path, settings)
+
+
+def read_url(fetcher: Any, url: str, settings: Settings) -> Iterator[tuple[str, RawDoc | Rejected]]:
+    """Articles of an http(s) page or feed, fetched with ``fetcher`` (a ``fetch.Fetcher``)."""
+    from .fetch import fetch_document
+
+    got = fetch_document(fetcher, url, settings.max_input_bytes)
+    if isinstance(got, tuple):
+        yield from read_feed(url, got[0])
+    else:
+        yield url, got
+
+
+# Near-duplicates ------------------------------------------------------------------------------
+def minhash(text: str) -> bytes:
+    """A MinHash signature of an article's word shingles, as bytes."""
+    words = [w.casefold() for w in _words(text)]
+    mh = MinHash(num_perm=_PERMUTATIONS, seed=1, scheme=_SCHEME)
+    mh.update_batch(
+        [
+            " ".join(words[i : i + _SHINGLE]).encode("utf-8")
+            for i in range(max(1, len(words) - _SHINGLE + 1))
+        ]
+    )
+    import numpy as np
+
+    return bytes(np.asarray(mh.hashvalues, dtype=np.uint64).tobytes())
+
+
+def _lean(signature: bytes) -> LeanMinHash:
+    import numpy as np
+
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(signature, dtype=np.uint64), scheme=_SCHEME)
+
+
+class NearDuplicates:
+    """MinHash LSH over the first copies stored so far."""
+
+    def __init__(self, store: Store) -> None:
+        self.lsh = MinHashLSH(threshold=_NEAR, num_perm=_PERMUTATIONS)
+        for article_id, signature in store.minhashes():
+            self.lsh.insert(article_id, _lean(signature))
+
+    def check(self, article_id: str, signature: bytes) -> str | None:
+        """The first copy this article repeats, or None (then it becomes a first copy)."""
+        mh = _lean(signature)
+        hits = sorted(h for h in self.lsh.query(mh) if h != article_id)
+        if hits:
+            return hits[0]
+        if article_id not in self.lsh:
+            self.lsh.insert(article_id, mh)
+        return None
+
+
+# Workers ----------------------------------------------------------------------------------
+# Per process: the pipeline loaded (and the settings it was loaded with). Workers are forked
+# after the parent loaded it, and share it.
+_WORKER: dict[str, Any] = {}
+
+
+def preload(settings: Settings) -> None:
+    """Load the pipeline in this process, once per settings."""
+    if _WORKER.get("loaded_with") != settings:
+        from ..pipeline import Pipeline
+
+        _WORKER["pipeline"] = Pipeline(settings)
+        _WORKER["loaded_with"] = settings
+
+
+def code_raws(
+    raws: list[RawDoc], settings: Settings
+) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
+    """Code raw documents with this process's pipeline: (result, MinHash or None) each."""
+    preload(settings)  # loads only on the first use in this process
+    pipe = _WORKER["pipeline"]
+    out = []
+    for result in pipe.run_many(raws):
+        signature = None if isinstance(result, Rejected) else minhash(result.article.text)
+        out.append((result, signature))
+    return out
+
+
+def _code_batch(raws: list[RawDoc]) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
+    return code_raws(raws, _WORKER["settings"])
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def ingest(
+    paths: Iterable[str],
+    store: Store,
+    settings: Settings,
+    workers: int = 1,
+    batch_size: int = 64,
+    progress: Callable[[Summary], None] | None = None,
+) -> Summary:
+    """Read, code and store every article under the paths; return what happened."""
+    summary = Summary()
+    start = time.perf_counter()
+    near = NearDuplicates(store)
+    pool = None
+    _WORKER["settings"] = settings
+    if workers > 1:
+        # Load once here and fork: the workers share the loaded model instead of each
+        # loading its own (as spaCy's own n_process does).
+        preload(settings)
+        pool = get_context("fork").Pool(workers)
+    try:
+        window: list[tuple[str, RawDoc | Rejected]] = []
+        own = (store.path, store.path + ".wal")
+        for item in read_inputs(paths, settings, skip=own):
+            window.append(item)
+            if len(window) >= _WINDOW:
+                _process(window, store, near, pool, batch_size, summary)
+                window = []
+                if progress:
+                    summary.seconds = time.perf_counter() - start
+                    progress(summary)
+        if window:
+            _process(window, store, near, pool, batch_size, summary)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    summary.seconds = time.perf_counter() - start
+    if progress:
+        progress(summary)
+    return summary
+
+
+def _process(
+    window: list[tuple[str, RawDoc | Rejected]],
+    store: Store,
+    near: NearDuplicates,
+    pool: Any,
+    batch_size: int,
+    summary: Summary,
+) -> None:
+    seen = store.seen(key for key, _ in window)
+    fresh = [(k, r) for k, r in window if k not in seen]
+    summary.read += len(window)
+    summary.skipped += len(window) - len(fresh)
+    raws = [r for _, r in fresh if isinstance(r, RawDoc)]
+    chunks = _chunks(raws, 8)
+    coded_chunks = pool.map(_code_batch, chunks) if pool is not None else map(_code_batch, chunks)
+    coded = iter([c for chunk in coded_chunks for c in chunk])
+    items: list[tuple[str, ArticleResult | Rejected, bytes | None]] = []
+    for key, raw in fresh:
+        if isinstance(raw, Rejected):
+            items.append((key, raw, None))
+        else:
+            items.append((key, *next(coded)))
+    store_results(items, store, near, batch_size, summary)
+
+
+def store_results(
+    items: list[tuple[str, ArticleResult | Rejected, bytes | None]],
+    store: Store,
+    near: NearDuplicates,
+    batch_size: int,
+    summary: Summary,
+) -> None:
+    """Write coded (input, result, MinHash) items in input order: exact duplicates by id,
+    near-duplicates linked to their first copy, one transaction per ``batch_size`` items.
+
+    The local and the cluster path both end here, so their tables are the same.
+    """
+    pending: list[tuple[str, ArticleResult | Rejected, bytes | None, str | None]] = []
+    for key, result, signature in items:
+        dup_of = None
+        if (
+            isinstance(result, ArticleResult)
+            and signature is not None
+            and (not store.has_article(result.article.id))
+        ):
+            dup_of = near.check(result.article.id, signature)
+        pending.append((key, result, signature, dup_of))
+    for batch in _chunks(pending, batch_size):
+        for stored, (_, result, _, _) in zip(store.write_batch(batch), batch, strict=True):
+            _count(summary, stored.status, stored.events, result)
+
+
+def _count(summary: Summary, status: str, events: int, result: ArticleResult | Rejected) -> None:
+    if isinstance(result, ArticleResult) and status != "duplicate":
+        summary.warnings += len(result.article.notices)
+    if status == "stored":
+        summary.stored += 1
+        summary.events += events
+    elif status == "duplicate":
+        summary.duplicates += 1
+    elif status == "near-duplicate":
+        summary.near_duplicates += 1
+    elif isinstance(result, Rejected):
+        summary.rejects += 1
+        summary.reasons[result.reason] = summary.reasons.get(result.reason, 0) + 1
+
+
+def count_inputs(paths: Iterable[str]) -> int:
+    """About how many articles the paths hold (JSONL lines, one per other file), for an ETA."""
+    total = 0
+    for path in discover(paths):
+        # Only local JSONL is read ahead (a regular file: a FIFO would block); a URL
+        # (fetched or fsspec) counts as one.
+        if path.lower().endswith(".jsonl") and "://" not in path and os.path.isfile(path):
+            try:
+                with open(path, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+                continue
+            except OSError:  # missing or unreadable: one input, which will be a reject
+                pass
+        total += 1
+    return total
+
+
+def progress_printer(quiet: bool, paths: Iterable[str] = ()) -> Callable[[Summary], None] | None:
+    """A one-line progress display on stderr, or None when quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    total = count_inputs(paths)
+
+    def show(s: Summary) -> None:
+        rate = s.read / s.seconds if s.seconds else 0.0
+        left = max(total - s.read, 0)
+        eta = f"  ETA {left / rate / 60:.1f} min" if rate and total else ""
+        sys.stderr.write(
+            f"\r{s.read}/{total} articles  {rate:.1f}/s  {s.events} events  "
+            f"{s.rejects} rejects{eta}   "
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def read_corpus_texts(path: str, limit: int | None) -> list[dict[str, Any]]:
+    """The first records of a JSONL corpus (for the benchmark)."""
+    out = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                out.append(json.loads(line))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one document posted to the API."""
+
+    status: str  # stored, duplicate, near-duplicate, rejected or already-read
+    article_id: str | None
+    events: int = 0
+    reason: str | None = None
+    detail: str | None = None
+
+
+def store_coded(
+    items: list[tuple[str, ArticleResult | Rejected, bytes | None]],
+    store: Store,
+    near: NearDuplicates,
+) -> Summary:
+    """Write coded items in one transaction exactly as ``ingest`` does (the HTTP API's write
+    path: the same duplicate checks and near-duplicate index); what was written."""
+    summary = Summary()
+    store_results(items, store, near, max(len(items), 1), summary)
+    return summary

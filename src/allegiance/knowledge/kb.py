@@ -1,0 +1,381 @@
+"""The knowledge base: the team's YAML files (and a user's) as a fast phrase index.
+
+Matching ignores case and diacritics, with two exceptions that keep common words from turning
+into actors: an alias written in capitals (``US``, ``WHO``, ``IS``) must match exactly, and an
+alias that is a proper name (``Turkey``, ``Chad``, ``May``) must start with a capital in the text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import KnowledgeError
+from ..records import Actor
+
+Tokenize = Callable[[str], Sequence[str]]
+
+_ROMAN = re.compile(r"[IVXLC]+")
+_SECTIONS = ("countries", "igos", "groups", "people", "agents")
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Case- and diacritic-insensitive key of a word: ``Erdoğan`` -> ``erdogan``."""
+    text = text.replace("’", "'").replace("‘", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slug(text: str) -> str:
+    """A readable id from a name: ``Khalifa Haftar`` -> ``khalifa-haftar``."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def parse_date(value: Any, *, end: bool = False) -> date | None:
+    """Read a KB date (``2004-03-09``, ``2004-03`` or ``2004``); partial dates widen the range.
+
+    Raises:
+        KnowledgeError: the value is not a date.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
+    if not m:
+        raise KnowledgeError(f"'{text}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = int(m[1]), m[2], m[3]
+    if day:
+        return date(year, int(month), int(day))
+    if month:
+        mon = int(month)
+        return date(year, mon, calendar.monthrange(year, mon)[1] if end else 1)
+    return date(year, 12, 31) if end else date(year, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One alias of one actor: what kind of name it is and when it applies."""
+
+    actor: Actor
+    kind: str  # country, former, demonym, capital, seat, igo, group, person, surname
+    start: date | None = None
+    end: date | None = None
+    exact: bool = False  # written in capitals: match case-sensitively
+    proper: bool = True  # a proper name: must start with a capital in the text
+    tokens: tuple[str, ...] = ()
+
+    def active(self, when: date | None) -> bool:
+        """Whether the entry applies on a date (always, when the date is unknown)."""
+        if when is None:
+            return True
+        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A run of tokens ``[start, end)`` naming one or more candidate entries."""
+
+    start: int
+    end: int
+    entries: tuple[Entry, ...]
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    """All aliases indexed by their folded token sequence, plus agents and offices."""
+
+    index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
+    prefixes: set[tuple[str, ...]] = field(default_factory=set)
+    agents: dict[str, str] = field(default_factory=dict)  # folded noun phrase -> sector
+    agent_tails: set[str] = field(default_factory=set)  # last words of multi-word agents
+    countries: dict[str, Actor] = field(default_factory=dict)
+    offices: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+    terms: dict[str, list[tuple[str, str, Entry]]] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)  # ISO3 -> first capital
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def add(self, alias: str, entry: Entry, tokenize: Tokenize) -> None:
+        words = tuple(tokenize(alias))
+        if not words:
+            return
+        key = tuple(fold(w) for w in words)
+        exact = alias.isupper() and len(alias.replace(".", "")) <= 6
+        proper = entry.kind not in ("agent",) and alias[:1].isupper()
+        self.index.setdefault(key, []).append(
+            Entry(entry.actor, entry.kind, entry.start, entry.end, exact, proper, words)
+        )
+        for n in range(1, len(key) + 1):
+            self.prefixes.add(key[:n])
+
+    def find(self, texts: Sequence[str]) -> list[Match]:
+        """Longest non-overlapping matches, left to right, that pass the case rules."""
+        keys = [fold(t) for t in texts]
+        found: list[Match] = []
+        i = 0
+        while i < len(keys):
+            best: Match | None = None
+            j = i + 1
+            while j <= len(keys) and tuple(keys[i:j]) in self.prefixes:
+                ok = [e for e in self.index.get(tuple(keys[i:j]), ()) if _case_ok(e, texts[i:j])]
+                if ok:
+                    best = Match(i, j, tuple(ok))
+                j += 1
+            if best:
+                found.append(best)
+                i = best.end
+            else:
+                i += 1
+        return found
+
+    def office_of(self, actor_id: str, when: date | None) -> tuple[str, str] | None:
+        """(country, office) a person held on a date, or None."""
+        for country, office, entry in self.terms.get(actor_id, []):
+            if entry.active(when):
+                return country, office
+        return None
+
+    def holder(self, country: str, office: str, when: date | None) -> Actor | None:
+        """Who held an office in a country on a date (the latest holder when undated)."""
+        terms = self.offices.get((country, office), [])
+        if when is None:
+            return terms[-1].actor if terms else None
+        for entry in terms:
+            if entry.active(when):
+                return entry.actor
+        return None
+
+
+def _case_ok(entry: Entry, texts: Sequence[str]) -> bool:
+    if entry.exact:
+        return tuple(texts) == entry.tokens
+    if entry.proper:
+        return texts[0][:1].isupper()
+    return True
+
+
+def _read_yaml(path: Path | Any) -> dict[str, Any]:
+    try:
+        # libyaml's loader when PyYAML has it: ten times faster on the knowledge base
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read knowledge file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(
+            f"{path}{_yaml_where(exc)}: not valid YAML ({_yaml_problem(exc)})"
+        ) from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: expected a mapping with 'source' and 'data' keys")
+    return data
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc)
+    return " ".join(str(problem).split())
+
+
+def packaged_files() -> dict[str, list[Any]]:
+    """The knowledge files shipped in the package, by section."""
+    root = resources.files("allegiance.knowledge") / "kb"
+    people = sorted(
+        (p for p in (root / "people").iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
+    )
+    files = {
+        "countries": [root / "countries.yaml"],
+        "igos": [root / "igos.yaml"],
+        "groups": [root / "armed_groups.yaml"],
+        "people": people,
+        "agents": [root / "agents.yaml"],
+    }
+    return {k: [p for p in v if p.is_file()] for k, v in files.items()}
+
+
+def load_sections(user_file: Path | None = None) -> dict[str, list[Any]]:
+    """Read every packaged file and a user's file into lists of raw entries by section."""
+    sections: dict[str, list[Any]] = defaultdict(list)
+    for section, paths in packaged_files().items():
+        for path in paths:
+            data = _read_yaml(path).get("data") or []
+            if section == "agents":
+                sections[section].append(data)
+            else:
+                sections[section].extend(data)
+    if user_file is not None:
+        user = _read_yaml(Path(user_file))
+        unknown = set(user) - set(_SECTIONS) - {"source"}
+        if unknown:
+            raise KnowledgeError(
+                f"{user_file}: unknown section(s) {sorted(unknown)}; use {list(_SECTIONS)}"
+            )
+        for section in _SECTIONS:
+            want = dict if section == "agents" else list
+            if user.get(section) is not None and not isinstance(user[section], want):
+                raise KnowledgeError(
+                    f"{user_file}: section '{section}' must be a {want.__name__} of entries"
+                )
+            if section in user:
+                if section == "agents":
+                    sections[section].append(user[section])
+                else:
+                    sections[section].extend(user[section] or [])
+    return sections
+
+
+def _override(items: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> list[Any]:
+    """Later entries with the same key replace earlier ones (a user file overrides the base)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for item in items:
+        merged[key(item)] = item
+    return list(merged.values())
+
+
+def build(sections: dict[str, list[Any]], tokenize: Tokenize) -> KnowledgeBase:
+    """Index raw sections into a KnowledgeBase.
+
+    Raises:
+        KnowledgeError: an entry lacks a field or has a bad value.
+    """
+    kb = KnowledgeBase()
+    try:
+        _add_countries(kb, _override(sections.get("countries", []), lambda d: d["iso3"]), tokenize)
+        _add_igos(kb, _override(sections.get("igos", []), lambda d: d["id"]), tokenize)
+        _add_groups(kb, _override(sections.get("groups", []), lambda d: d["id"]), tokenize)
+        _add_people(kb, sections.get("people", []), tokenize)
+        for mapping in sections.get("agents", []):
+            for sector, nouns in (mapping or {}).items():
+                for noun in nouns or []:
+                    words = [fold(w) for w in tokenize(str(noun))]
+                    kb.agents[" ".join(words)] = str(sector)
+                    if len(words) > 1:
+                        kb.agent_tails.add(words[-1])
+    except (KeyError, TypeError) as exc:
+        raise KnowledgeError(f"knowledge entry is missing a field or malformed: {exc!r}") from exc
+    return kb
+
+
+def _add_countries(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokenize) -> None:
+    for item in items:
+        iso = item["iso3"]
+        actor = Actor(id=iso, name=item["name"], country=iso, sector=None, kind="country")
+        kb.countries[iso] = actor
+        if item.get("capitals"):
+            kb.capitals[iso] = str(item["capitals"][0])
+        kinds = [
+            ("country", [item["name"], *(item.get("aliases") or [])]),
+            ("former", item.get("former") or []),
+            ("demonym", item.get("demonyms") or []),
+            ("capital", item.get("capitals") or []),
+            ("seat", item.get("seats") or []),
+        ]
+        for kind, names in kinds:
+            for name in names:
+                kb.add(str(name), Entry(actor, kind), tokenize)
+
+
+def _add_igos(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokenize) -> None:
+    for item in items:
+        actor = Actor(
+            id=item["id"],
+            name=item["name"],
+            country=None,
+            sector="IGO",
+            kind="igo",
+            cameo=item.get("cameo") or "IGO",
+        )
+        for name in [item["name"], *(item.get("aliases") or [])]:
+            kb.add(str(name), Entry(actor, "igo"), tokenize)
+
+
+def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokenize) -> None:
+    for item in items:
+        actor = Actor(
+            id=item["id"],
+            name=item["name"],
+            country=item.get("country"),
+            sector=item.get("sector"),
+            kind="group",
+        )
+        active = item.get("active") or [None, None]
+        start, end = parse_date(active[0]), parse_date(active[1], end=True)
+        for name in [item["name"], *(item.get("aliases") or [])]:
+            # A group is named after it ends (trials, history), so its names never expire;
+            # the years only break ties between groups sharing a name.
+            kb.add(str(name), Entry(actor, "group", start, end), tokenize)
+
+
+def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokenize) -> None:
+    for item in items:
+        country = item.get("country")
+        sector = item.get("sector") or "GOV"
+        actor = Actor(
+            id=slug(item["name"]),
+            name=item["name"],
+            country=None if country == "IGO" else country,
+            sector="IGO" if country == "IGO" else sector,
+            kind="person",
+            office=item.get("title") or item.get("office"),
+        )
+        start, end = parse_date(item.get("start")), parse_date(item.get("end"), end=True)
+        entry = Entry(actor, "person", start, end)
+        for name in [item["name"], *(item.get("aliases") or [])]:
+            kb.add(str(name), entry, tokenize)
+        surname = tokenize(str(item["name"]))[-1]
+        if len(surname) > 2 and surname[:1].isupper() and not _ROMAN.fullmatch(surname):
+            kb.add(surname, Entry(actor, "surname", start, end), tokenize)
+        if item.get("office") and country:
+            # Organisations share the IGO code, so their offices are told apart by title.
+            office = str(item["office"]) if country != "IGO" else str(item.get("title"))
+            kb.offices.setdefault((country, office), []).append(entry)
+            kb.terms.setdefault(actor.id, []).append((country, office, entry))
+    for key, terms in kb.offices.items():
+        terms.sort(key=lambda e: e.start or date.min)
+        kb.offices[key] = _handovers(terms)
+
+
+def _handovers(terms: list[Entry]) -> list[Entry]:
+    """End each term the day before the next one starts: a term known only to the year
+    ("1994") otherwise overlaps its successor's first months."""
+    out = []
+    for entry, nxt in zip(terms, [*terms[1:], None], strict=True):
+        if (
+            nxt is not None
+            and nxt.start is not None
+            and (entry.end is None or entry.end >= nxt.start)
+            and (entry.start is None or entry.start < nxt.start)
+        ):
+            entry = replace(entry, end=nxt.start - timedelta(days=1))
+        out.append(entry)
+    return out
+
+
+def load(tokenize: Tokenize, user_file: Path | None = None) -> KnowledgeBase:
+    """Load the packaged knowledge base, plus a user's file, indexed for matching."""
+    return build(load_sections(user_file), tokenize)
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-3 code to the short country name, from the packaged countries file."""
+    data = _read_yaml(packaged_files()["countries"][0])
+    return {item["iso3"]: item["name"] for item in data["data"]}

@@ -1,0 +1,312 @@
+"""Compound actors: agent nouns with their owners, and peoples named with a place.
+
+"Syrian rebels" -> SYR REB, "Russia's foreign ministers" -> RUS GOV, "GNA forces" -> the GNA,
+"forces loyal to Assad" -> SYR MIL, "pro-Haftar loyalists" -> Haftar's side, "U.S. and
+Russian negotiators" -> two actors, "Bosnian Serbs" -> BIH.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from ...knowledge.kb import KnowledgeBase, fold, slug
+from ...records import Actor
+from .drafts import (
+    COLLECTIVES,
+    COUNTRYISH,
+    NON_STATE,
+    Draft,
+    agent_at,
+    by_token,
+    country_agent,
+    first_demonyms,
+)
+
+# Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
+_NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
+
+
+class Compounder:
+    """Builds compound actors; holds the knowledge base and each country's demonym."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.demonyms = first_demonyms(kb)
+
+    def country_agent(self, iso3: str, sector: str) -> Actor:
+        return country_agent(self.kb, self.demonyms, iso3, sector)
+
+    def agents(self, doc: Doc, drafts: list[Draft], story: str | None = None) -> list[Draft]:
+        """Compound actors around agent nouns, in text order; ``story`` is the country the
+        article is mostly about, for agents named before any place."""
+        index = by_token(drafts)
+        found: list[Draft] = []
+        last_place: str | None = None
+        last_state: str | None = None
+        for tok in doc:
+            here = index.get(tok.i)
+            if here and here.actor.country and here.is_place:
+                last_place = here.actor.country
+            elif here and here.actor.country and here.actor.sector in (None, "GOV"):
+                last_state = here.actor.country
+            elif found and found[-1].head < tok.i and found[-1].actor.sector == "GOV":
+                last_state = found[-1].actor.country or last_state
+            if here or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            sector, first = agent_at(self.kb, doc, tok)
+            if sector is None and fold(tok.text) not in COLLECTIVES:
+                draft = self._national(doc, tok, index)
+                if draft:
+                    found.append(draft)
+                continue
+            if _is_title_of(tok, index):
+                continue
+            draft = self._compose(
+                doc, tok, first, sector, index, last_place or story, last_state, story
+            )
+            if draft:
+                found.append(draft)
+        return found
+
+    def _national(self, doc: Doc, tok: Token, index: dict[int, Draft]) -> Draft | None:
+        """Plural things or people of a country acting: "Egyptian warships", "the Turkish
+        and Greek sides" (the country, no sector)."""
+        if tok.tag_ not in ("NNS", "NNPS") and fold(tok.text) not in _NATIONAL_SINGULARS:
+            return None
+        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"):
+            return None
+        owner, _, _ = _owner(tok, index)
+        if owner is None or owner.kind not in COUNTRYISH or not owner.actor.country:
+            return None
+        actor = replace(
+            self.country_agent(owner.actor.country, ""),
+            id=owner.actor.country,
+            name=self.kb.countries[owner.actor.country].name
+            if owner.actor.country in self.kb.countries
+            else owner.actor.country,
+            sector=None,
+            kind="country",
+        )
+        return Draft(owner.start, tok.i + 1, actor, "a country's own", "agent", head=tok.i)
+
+    def _compose(
+        self,
+        doc: Doc,
+        tok: Token,
+        first: int,
+        sector: str | None,
+        index: dict[int, Draft],
+        last_place: str | None,
+        last_state: str | None = None,
+        story: str | None = None,
+    ) -> Draft | None:
+        owner, loyal, end = _owner(tok, index)
+        start = min(tok.left_edge.i, first)
+        if owner is not None and owner.end <= tok.i:
+            start = min(owner.start, first)
+        text_end = max(tok.i + 1, end)
+        if owner is not None and owner.kind in (
+            "person",
+            "surname",
+            "group",
+            "igo",
+            "org",
+            "pronoun",
+        ):
+            if loyal and owner.actor.sector not in NON_STATE and owner.actor.country:
+                actor = self.country_agent(owner.actor.country, "MIL")
+                return Draft(
+                    start, text_end, actor, "forces loyal to a state leader", "agent", head=tok.i
+                )
+            return Draft(
+                start, text_end, owner.actor, f"forces of {owner.actor.name}", "agent", head=tok.i
+            )
+        if sector is None:
+            return None
+        if owner is not None and owner.actor.country:
+            if sector == "MIL" and owner.rule.startswith("an ethnic minority"):
+                sector = "REB"  # "ethnic Armenian troops" in Azerbaijan are not its army
+            actor = self.country_agent(owner.actor.country, sector)
+            return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
+        definite = any(c.lower_ == "the" for c in tok.children)
+        if last_state and sector == "GOV" and definite and tok.tag_ in ("NN", "NNP"):
+            # "the ministry said", "the government": the government last named.
+            actor = self.country_agent(last_state, sector)
+            return Draft(first, tok.i + 1, actor, "the government last named", "agent", head=tok.i)
+        named = _last_of_sector(index, sector, first)
+        if (
+            named is not None
+            and sector in ("REB", "INS", "OPP", "SEP")
+            and named.country in (last_place, story)
+        ):
+            # "the rebels" after "Houthi rebels": the group last named, not the last country
+            return Draft(first, tok.i + 1, named, "the group last named", "agent", head=tok.i)
+        if last_place and sector in ("REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL"):
+            actor = self.country_agent(last_place, sector)
+            return Draft(
+                first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
+            )
+        return None
+
+
+def _last_of_sector(index: dict[int, Draft], sector: str, before: int) -> Actor | None:
+    """The nearest earlier named group with this sector, if any."""
+    earlier = [
+        d
+        for d in index.values()
+        if d.end <= before and d.actor.sector == sector and d.actor.kind == "group"
+    ]
+    return max(earlier, key=lambda d: d.start).actor if earlier else None
+
+
+def _is_title_of(tok: Token, index: dict[int, Draft]) -> bool:
+    """A title noun inside a person's name phrase ("President" in "President Putin")."""
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod") and head.head.i != head.i:
+        head = head.head
+        owner = index.get(head.i)
+        if owner and owner.kind in ("person", "surname"):
+            return True
+    return False
+
+
+def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int]:
+    """Whose an agent noun is: its modifier, "of X", "loyal to X" or "pro-X" ("pro" loyalty).
+
+    Of coordinated modifiers the one next to the noun is the owner: in "U.S. and Russian
+    negotiators" the Russian negotiators are one actor and "U.S." names the other. A
+    pronoun owns the noun only when nothing else does: "his Turkish counterpart" is Turkish.
+    """
+    fallback: tuple[Draft | None, bool, int] = (None, False, tok.i + 1)
+    for child in tok.children:
+        found = _modifier_owner(tok, child, index)
+        if found[0] is None:
+            continue
+        if found[0].kind != "pronoun":
+            return found
+        fallback = found
+    return fallback
+
+
+# "X-backed" names who backs a force, not whose force it is.
+_BACKED = frozenset(["backed", "supported", "sponsored", "funded", "armed", "trained"])
+
+
+def _modifier_owner(
+    tok: Token, child: Token, index: dict[int, Draft]
+) -> tuple[Draft | None, bool, int]:
+    # "forces loyal to X", "the army, led by General X": X's forces
+    if child.lower_ in ("loyal", "allied", "linked", "led", "commanded", "headed") and (
+        child.dep_ in ("amod", "acl")
+    ):
+        for prep in child.children:
+            for obj in prep.children:
+                # the object, or a name inside it ("loyal to President Bashar al-Assad")
+                hits = [index[t.i] for t in obj.subtree if t.i in index and not index[t.i].is_place]
+                if obj.i in index:
+                    hits.insert(0, index[obj.i])
+                # A person before a group ("loyal to Iraq's al-Qaeda frontman X"), and one
+                # with a known country before one without.
+                rank = {"person": 0, "surname": 0, "group": 1, "org": 2}
+                named = (
+                    sorted(
+                        (d for d in hits if d.kind not in ("demonym", "country")),
+                        key=lambda d: (d.actor.country is None, rank.get(d.kind, 3)),
+                    )
+                    or hits
+                )
+                if named:
+                    return named[0], True, max(d.end for d in hits)
+    if child.lower_ in _BACKED:
+        return None, False, tok.i + 1  # "Russian-backed Syrian forces" are Syrian
+    if child.dep_ in ("amod", "compound", "poss", "nmod"):
+        chain = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < tok.i)]
+        owned = [index[c.i] for c in chain if c.i in index]
+        if not owned:
+            owned = [index[g.i] for g in child.subtree if g.i in index][:1]
+        d = owned[-1] if owned else None
+        if d is not None and not d.is_place:
+            loyal = any(t.lower_ == "pro" for t in tok.doc[child.left_edge.i : d.start])
+            return d, loyal, tok.i + 1
+        if d is not None and d.is_place and d.actor.country:
+            return d, False, tok.i + 1
+    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from", "throughout", "across"):
+        for obj in child.children:
+            if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):
+                return index[obj.i], False, index[obj.i].end
+    return None, False, tok.i + 1
+
+
+def regional_peoples(doc: Doc, drafts: list[Draft]) -> list[Draft]:
+    """A people named with a place: "Bosnian Serbs", "Iraqi Kurds" belong to the place, and
+    "ethnic Albanians" to the country the story is about, not to Albania."""
+    index = by_token(drafts)
+    merged: set[int] = set()
+    out = []
+    countries = Counter(d.actor.country for d in drafts if d.kind in COUNTRYISH)
+    for d in sorted(drafts, key=lambda d: d.start):
+        if id(d) in merged:
+            continue
+        head = doc[d.head]
+        if d.kind == "demonym" and any(c.lower_ == "ethnic" for c in head.children):
+            others = [(n, c) for c, n in countries.items() if c and c != d.actor.country]
+            if others:
+                home = max(others)[1]
+                actor = replace(
+                    d.actor,
+                    id=f"{home}-{slug(head.text)}",
+                    country=home,
+                    name=f"ethnic {head.text}",
+                    kind="agent",
+                )
+                out.append(
+                    Draft(
+                        d.start,
+                        d.end,
+                        actor,
+                        "an ethnic minority in the story's country",
+                        "agent",
+                        head=d.head,
+                        text=d.text,
+                    )
+                )
+                continue
+        if d.kind == "demonym" and head.pos_ in ("NOUN", "PROPN") and head.dep_ != "amod":
+            mod = next(
+                (
+                    index[c.i]
+                    for c in head.children
+                    if c.dep_ in ("amod", "compound")
+                    and c.i in index
+                    and index[c.i].kind in COUNTRYISH
+                    and index[c.i].actor.country != d.actor.country
+                ),
+                None,
+            )
+            if mod is not None:
+                merged.add(id(mod))
+                out = [x for x in out if x is not mod]
+                span = doc[mod.start : d.end]
+                actor = replace(
+                    mod.actor,
+                    id=f"{mod.actor.country}-{slug(head.text)}",
+                    name=span.text,
+                    kind="agent",
+                )
+                out.append(
+                    Draft(
+                        mod.start,
+                        d.end,
+                        actor,
+                        "a people named with its country",
+                        "agent",
+                        head=d.head,
+                        text=span.text,
+                    )
+                )
+                continue
+        out.append(d)
+    return out

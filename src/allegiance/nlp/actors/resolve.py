@@ -1,0 +1,472 @@
+"""Actors stage: find the mentions of actors in a parsed article and say who each one is.
+
+Resolution runs in numbered passes over the spaCy parse (the Doc stays inside this stage and
+events); each mention records the rule that resolved it, so ``allegiance actors`` can say why.
+
+1. Knowledge-base names (countries, demonyms, capitals, IGOs, armed groups, office holders),
+   longest match first, chosen by the article's date and the countries the article names.
+2. Named entities the base does not know (people, organisations) are kept as actors.
+3. Titles and appositions give unknown people a country and a sector.
+4. Agent nouns with their modifiers become compound actors ("Syrian rebels" -> SYR REB,
+   "forces loyal to Assad" -> SYR MIL, "pro-Haftar loyalists" -> Haftar's side).
+5. Bare surnames of people named earlier resolve to them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from ...knowledge.kb import Entry, KnowledgeBase, fold, slug
+from ...knowledge.places import Gazetteer
+from ...records import Actor, Mention
+from .compounds import Compounder, regional_peoples
+from .coref import (
+    as_of,
+    bare_capitals,
+    bare_surname,
+    corefer_names,
+    office_holders,
+    pronouns,
+    surnames,
+)
+from .drafts import (
+    COUNTRYISH,
+    KIND_RANK,
+    NOT_ACTOR_ENTS,
+    PLACE_PREPS,
+    STATE_SECTORS,
+    Draft,
+    agent_at,
+    by_token,
+)
+
+# Sectors of organisations that belong to one country: parties, courts, media, unions.
+_DOMESTIC_ORGS = frozenset(["PTY", "JUD", "MED", "LAB", "LEG", "COP", "GOV", "MIL", "EDU", "BUS"])
+
+
+def _story(named: Counter[str | None]) -> str | None:
+    top = [c for c, _ in named.most_common(2) if c]
+    return top[0] if top else None
+
+
+@dataclass(frozen=True, slots=True)
+class DocActors:
+    """The mentions of one Doc, and for each token the mention it belongs to."""
+
+    mentions: tuple[Mention, ...]
+    by_token: dict[int, Mention] = field(default_factory=dict)
+
+    def at(self, token: Token) -> Mention | None:
+        return self.by_token.get(token.i)
+
+
+class ActorResolver:
+    """Holds the knowledge base; ``resolve(doc, published)`` applies it to one article."""
+
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer | None = None) -> None:
+        self.kb = kb
+        self.gazetteer = gazetteer
+        self.compounds = Compounder(kb)
+
+    def resolve(self, doc: Doc, published: date | None) -> DocActors:
+        """Return every actor and place mention of the Doc with the rule that resolved it."""
+        named: Counter[str | None] = Counter()
+        drafts = self._known_names(doc, published, named)
+        drafts += self._unknown_entities(doc, drafts, named)
+        for d in drafts:
+            _mark_place(doc, d)
+        self._locate(drafts, named)
+        drafts = regional_peoples(doc, drafts)
+        self._infer_titles(doc, drafts, named)
+        corefer_names(doc, drafts)
+        drafts += surnames(doc, drafts)
+        drafts += pronouns(doc, drafts)
+        places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
+        story = (named + places).most_common(1)
+        main = story[0][0] if story else None
+        capitals = bare_capitals(doc, drafts, self.kb, main)
+        self._locate(capitals, named)
+        drafts += capitals
+        drafts += self.compounds.agents(doc, drafts, main)
+        office_holders(doc, drafts, self.kb, published)
+        for d in drafts:
+            # Named groups and people keep today's country in the base; a country's own name
+            # ("East Timor") names that territory whatever the date.
+            if d.actor.country and published and d.kind in ("group", "person", "surname"):
+                d.actor = replace(d.actor, country=as_of(d.actor.country, published))
+        return _finish(doc, drafts)
+
+    # 1. Knowledge-base names -------------------------------------------------------------
+    def _known_names(
+        self, doc: Doc, published: date | None, named: Counter[str | None]
+    ) -> list[Draft]:
+        texts = [t.text for t in doc]
+        matches = self.kb.find(texts)
+        named.update(
+            e.actor.country
+            for m in matches
+            for e in m.entries
+            # Capitals are left out: they are what this count helps to settle.
+            if e.kind in ("country", "demonym") and len(m.entries) == 1
+        )
+        covered = {i for m in matches for i in range(m.start, m.end)}
+        named.update(self._place_countries(doc, covered))
+        drafts: list[Draft] = []
+        for m in matches:
+            span = doc[m.start : m.end]
+            if any(t.ent_type_ in NOT_ACTOR_ENTS for t in span) or span[0].is_space:
+                continue
+            if _inside_longer_name(span, m.entries, covered):
+                continue
+            if all(e.kind == "surname" for e in m.entries) and not bare_surname(span):
+                continue
+            if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
+                continue  # "Chinese-made drones" say where they were built, not who used them
+            entry = _choose(m.entries, published, named)
+            if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
+                continue
+            drafts.append(
+                Draft(
+                    m.start,
+                    m.end,
+                    entry.actor,
+                    f"knowledge base: {entry.kind}",
+                    entry.kind,
+                    head=span.root.i,
+                    text=span.text,
+                )
+            )
+        return drafts
+
+    # 2. Entities the base does not know --------------------------------------------------
+    def _elsewhere(self, span: Span, entry: Entry, named: Counter[str | None]) -> bool:
+        """A capital's or country's name that the article's other countries say is a place
+        elsewhere: "Tripoli" in a story about Lebanon, "Georgia" in one about Atlanta."""
+        if self.gazetteer is None:
+            return False
+        others = [
+            c for c in self.gazetteer.candidates(span.text) if c.country != entry.actor.country
+        ]
+        if not others or (entry.kind == "country" and all(c.kind != "region" for c in others)):
+            return False  # most names are nobody else's: settle them without counting
+        # The name's own mentions do not vote for it.
+        own = sum(1 for t in span.doc if t.text == span[0].text) if entry.kind == "country" else 0
+        context = Counter(named)
+        context[entry.actor.country] -= own
+        loc = self.gazetteer.lookup(span.text, context)
+        if loc is None or loc.country == entry.actor.country:
+            return False
+        if entry.kind == "country" and loc.kind != "region":
+            return False  # a country's name is a town elsewhere only in name
+        return context[loc.country] > max(context[entry.actor.country], 0)
+
+    def _place_countries(self, doc: Doc, covered: set[int]) -> Counter[str | None]:
+        """Countries of the places the tagger found that the knowledge base did not."""
+        found: Counter[str | None] = Counter()
+        if self.gazetteer is None:
+            return found
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC") and not any(
+                i in covered for i in range(ent.start, ent.end)
+            ):
+                loc = self.gazetteer.lookup(ent.text)
+                if loc is not None:
+                    found[loc.country] += 1
+        return found
+
+    def _locate(self, drafts: list[Draft], named: Counter[str | None]) -> None:
+        """Give places their country and coordinates from the gazetteer."""
+        if self.gazetteer is None:
+            return
+        for d in drafts:
+            if not d.is_place:
+                continue
+            hint = Counter(named)
+            if d.actor.country:
+                hint[d.actor.country] += 1000  # a capital's own country first
+            loc = self.gazetteer.lookup(d.actor.name if d.kind == "place" else d.text, hint)
+            if loc is None:
+                continue
+            if d.actor.country is None:
+                d.actor = replace(d.actor, country=loc.country)
+                d.rule += " + gazetteer"
+            if loc.country == d.actor.country:
+                d.lat, d.lon = loc.lat, loc.lon
+
+    def _unknown_entities(
+        self, doc: Doc, known: list[Draft], named: Counter[str | None]
+    ) -> list[Draft]:
+        taken = {i for d in known for i in range(d.start, d.end)}
+        drafts = []
+        for found in doc.ents:
+            ent = _trim(found)
+            if ent is None or any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            draft = self._entity_draft(ent, named)
+            if draft is not None:
+                drafts.append(draft)
+        taken |= {i for d in drafts for i in range(d.start, d.end)}
+        drafts += self._gazetteer_words(doc, taken)
+        return drafts
+
+    def _entity_draft(self, ent: Span, named: Counter[str | None]) -> Draft | None:
+        """A draft for a named entity the knowledge base does not know, or None."""
+
+        def draft(
+            kind: str, rule: str, country: str | None = None, sector: str | None = None
+        ) -> Draft:
+            actor = Actor(
+                id=slug(ent.text), name=ent.text, country=country, sector=sector, kind=kind
+            )
+            return Draft(
+                ent.start,
+                ent.end,
+                actor,
+                rule,
+                kind,
+                is_place=kind == "place",
+                head=ent.root.i,
+                text=ent.text,
+            )
+
+        label = ent.label_
+        if label == "PERSON":
+            return draft("person", "named entity: person")
+        if label == "ORG" and self._only_agent_words(ent):
+            return None  # "the Foreign Ministry": an agent noun, resolved with its owner
+        if label == "ORG" and self._titled_name(ent):
+            return draft("person", "named entity: titled person")
+        if label == "ORG":
+            sector = self._sector_of(ent)
+            # A party, court or newspaper the base does not know is the story's own.
+            country = _story(named) if sector in _DOMESTIC_ORGS else None
+            return draft("org", "named entity: organisation", country, sector)
+        if label in ("GPE", "LOC", "FAC") or (
+            label == "NORP" and self.gazetteer is not None and ent.text in self.gazetteer
+        ):
+            return draft("place", "named entity: place")
+        return None
+
+    def _gazetteer_words(self, doc: Doc, taken: set[int]) -> list[Draft]:
+        """Proper nouns after "in", "near"... that the tagger missed but the gazetteer knows."""
+        if self.gazetteer is None:
+            return []
+        found = []
+        for tok in doc:
+            if (
+                tok.i not in taken
+                and tok.pos_ == "PROPN"
+                and tok.dep_ == "pobj"
+                and tok.head.lower_ in PLACE_PREPS
+                and tok.text in self.gazetteer
+            ):
+                actor = Actor(
+                    id=slug(tok.text), name=tok.text, country=None, sector=None, kind="place"
+                )
+                found.append(
+                    Draft(
+                        tok.i,
+                        tok.i + 1,
+                        actor,
+                        "gazetteer place",
+                        "place",
+                        is_place=True,
+                        head=tok.i,
+                        text=tok.text,
+                    )
+                )
+        return found
+
+    def _only_agent_words(self, ent: Span) -> bool:
+        words = " ".join(fold(t.text) for t in ent if t.lower_ != "the")
+        return words in self.kb.agents
+
+    def _titled_name(self, ent: Span) -> bool:
+        """An "organisation" that is a person's name after a title: "President Moody Awori"
+        (the title inside or just before the entity, the name two proper nouns or more)."""
+        doc = ent.doc
+        words = [t for t in doc[ent.root.left_edge.i : ent.end]]
+        title = [i for i, t in enumerate(words) if agent_at(self.kb, doc, t)[0] in STATE_SECTORS]
+        if not title:
+            return False
+        name = words[title[-1] + 1 :]
+        return len(name) >= 2 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name)
+
+    def _sector_of(self, span: Span) -> str | None:
+        for tok in reversed(span):
+            sector = self.kb.agents.get(fold(tok.text)) or self.kb.agents.get(fold(tok.lemma_))
+            if sector:
+                return sector
+        return None
+
+    # 3. Titles and appositions -----------------------------------------------------------
+    def _infer_titles(self, doc: Doc, drafts: list[Draft], named: Counter[str | None]) -> None:
+        index = by_token(drafts)
+        places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
+        story = (named + places).most_common(1)
+        for d in drafts:
+            if d.kind != "person":
+                continue
+            country, sector, title = self._title_of(doc, d, index)
+            if d.actor.country is None and country:
+                d.actor = replace(d.actor, country=country)
+                d.rule += " + title gives country"
+            if sector == "IGO":
+                d.actor = replace(d.actor, sector="IGO", office=title)
+                d.rule += " + title in an organisation"
+                continue
+            if d.actor.sector is None and sector:
+                d.actor = replace(d.actor, sector=sector, office=d.actor.office or title)
+                d.rule += " + title gives sector"
+            if d.actor.country is None and d.actor.sector in STATE_SECTORS and story:
+                # "President Laurent Gbagbo said in Abidjan": an official with a title and no
+                # nationality serves the country the story is about.
+                d.actor = replace(d.actor, country=story[0][0])
+                d.rule += " + country of the story"
+
+    def _title_of(
+        self, doc: Doc, d: Draft, index: dict[int, Draft]
+    ) -> tuple[str | None, str | None, str | None]:
+        """Country, sector and title words from the words before a name or its apposition."""
+        head = doc[d.head]
+        spans = [doc[head.left_edge.i : d.start]]
+        if head.dep_ == "appos":
+            spans.append(doc[head.head.left_edge.i : head.head.i + 1])
+        spans += [
+            doc[c.left_edge.i : c.right_edge.i + 1] for c in head.children if c.dep_ == "appos"
+        ]
+        country = sector = title = None
+        for span in spans:
+            for tok in span:
+                other = index.get(tok.i)
+                if other and other.kind in COUNTRYISH and not country:
+                    country = other.actor.country
+                if other and other.kind == "igo":
+                    # "Arab League Secretary-General Chedli Klibi" works for the organisation.
+                    return None, "IGO", doc[span.start : d.start].text
+                found, first = agent_at(self.kb, doc, tok)
+                if found and not other:
+                    sector, title = found, doc[max(first, span.start) : tok.i + 1].text
+        return country, sector, title
+
+    # 4. Agent nouns ------------------------------------------------------------------------
+
+
+_MADE = frozenset(["made", "built", "designed", "manufactured", "produced", "style"])
+
+
+def _made_in(doc: Doc, end: int) -> bool:
+    """Whether a demonym is followed by "-made", "-built" and the like."""
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _MADE
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop a leading article and a trailing possessive from an entity span."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    # "pro-Haftar", "anti-Assad": the name is the entity, the prefix is its stance.
+    if end - start > 2 and doc[start].lower_ in ("pro", "anti") and doc[start + 1].text == "-":
+        start += 2
+    while end > start and doc[end - 1].tag_ == "POS":
+        end -= 1
+    return Span(doc, start, end, label=ent.label_) if end > start else None
+
+
+def _choose(entries: Sequence[Entry], when: date | None, named: Counter[str | None]) -> Entry:
+    """Pick among entries sharing an alias: in office on the date, then a country the
+    article names elsewhere, then the kind most likely meant."""
+
+    def rank(e: Entry) -> tuple[int, int, int]:
+        return (
+            0 if e.active(when) else 1,
+            -named.get(e.actor.country, 0),
+            KIND_RANK.get(e.kind, 9),
+        )
+
+    return min(entries, key=rank)
+
+
+def _inside_longer_name(span: Span, entries: Sequence[Entry], covered: set[int]) -> bool:
+    """A country name inside a longer person or organisation name is part of that name,
+    unless the whole 'name' is made of known names ("Bosnian Serbs" tagged as a person)."""
+    if not all(e.kind in COUNTRYISH for e in entries):
+        return False
+    ent_type = span[0].ent_type_
+    if ent_type not in ("PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT"):
+        return False
+    doc = span.doc
+    ent = next((e for e in doc.ents if e.start <= span.start and span.end <= e.end), None)
+    ent = _trim(ent) if ent is not None else None
+    if ent is None or (ent.start, ent.end) == (span.start, span.end):
+        return False
+    if all(i in covered for i in range(ent.start, ent.end)):
+        return False
+    # "the Russian Foreign Ministry" is still Russian: keep demonyms before an agent name.
+    return not (ent_type == "ORG" and any(e.kind == "demonym" for e in entries))
+
+
+def _mark_place(doc: Doc, d: Draft) -> None:
+    """Country names and capitals used as where something happens are places."""
+    if d.kind not in COUNTRYISH - {"demonym"} and d.kind != "place":
+        return
+    head = doc[d.head]
+    if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPS:
+        d.is_place = True
+    elif (
+        head.dep_ in ("compound", "appos")
+        and head.head.pos_ == "NOUN"
+        and d.kind in ("country", "former", "capital")
+    ):
+        # "the Libya conflict", "the capital Tripoli": the name modifies a thing or a place.
+        d.is_place = True
+
+
+def _finish(doc: Doc, drafts: list[Draft]) -> DocActors:
+    mentions = []
+    owner: dict[int, Mention] = {}
+    # Inner names first, compounds after, so a compound owns only its head noun token.
+    for d in sorted(drafts, key=lambda d: (d.kind == "agent", d.start)):
+        span = doc[d.start : d.end]
+        mention = Mention(
+            text=span.text,
+            start=span.start_char,
+            end=span.end_char,
+            actor=d.actor,
+            rule=d.rule,
+            is_place=d.is_place,
+            lat=d.lat,
+            lon=d.lon,
+        )
+        mentions.append(mention)
+        if d.kind == "agent":
+            owner[d.head] = mention
+            for i in range(d.start, d.end):
+                owner.setdefault(i, mention)
+        else:
+            for i in range(d.start, d.end):
+                owner[i] = mention
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return DocActors(tuple(mentions), owner)
+
+
+def actor_for_span(doc: Doc, found: DocActors, start: int, end: int) -> Mention | None:
+    """The mention that best stands for a character span: the one owning the span's head
+    word, else the first actor mention inside it, else a place inside it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    head = found.at(span.root)
+    if head is not None and not head.is_place:
+        return head
+    inside = [found.at(t) for t in span if found.at(t) is not None]
+    actors_ = [m for m in inside if m is not None and not m.is_place]
+    if actors_:
+        return actors_[0]
+    return head or (inside[0] if inside else None)
