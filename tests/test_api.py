@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from allegiance.cli.main import main
+from allegiance.cli import main
 from allegiance.corpus.store import EVENT_COLUMNS, EventFilter, Store
 from allegiance.serve.app import ServeSettings, create_app
 from conftest import ROOT, SCRIPT_ARTICLE, TOKEN

@@ -27,7 +27,8 @@ import pytest
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
-from allegiance.cli.main import failure_message, main
+from allegiance.cli import main
+from allegiance.cli.group import failure_message
 from allegiance.corpus.store import Store
 from allegiance.serve.app import ServeSettings, create_app
 from conftest import TOKEN

@@ -3,7 +3,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from allegiance.cli.main import main
+from allegiance.cli import main
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from distributed import get_task_stream
 
-from allegiance.cli.main import main
+from allegiance.cli import main
 from allegiance.corpus.cluster import (
     Partition,
     code_partition,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from allegiance.cli.main import main
+from allegiance.cli import main
 from allegiance.quality.news_eval import (
     actor_matches,
     camp_agreement,

@@ -1,5 +1,10 @@
-"""The ``allegiance`` command."""
+"""The ``allegiance`` command: a click group, one module per family of commands.
 
-from .main import main
+``group`` holds the group and its error handling, ``options`` what the commands share; each
+other module registers its commands on the group when imported, here.
+"""
 
-__all__ = ["main"]
+from . import alignment, articles, corpus, quality, serve
+from .group import main
+
+__all__ = ["alignment", "articles", "corpus", "main", "quality", "serve"]

@@ -2,7 +2,7 @@
 
 Every command reads its events either from articles (a file, a .jsonl batch or a folder, run
 through the pipeline in memory: no store needed) or from a store built by ``ingest``.
-Importing this module registers the commands on ``cli.main``.
+Importing this module registers the commands on the group.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ import click
 from ..hygiene import dumps, printable, printable_lines
 from ..records import ArticleResult, Rejected
 from ..settings import Settings
-from .main import (
-    _actor_label,
-    _actors_option,
-    _date_option,
-    _db_option,
-    _emit,
-    _inputs,
-    _open_store,
-    _pipeline,
-    _results,
-    main,
+from .group import main
+from .options import (
+    actor_label,
+    actors_option,
+    code_all,
+    date_option,
+    db_option,
+    emit,
+    load_pipeline,
+    open_store,
+    read_articles,
 )
 
 GRAPH_FORMATS = ("table", "json", "jsonl")
@@ -52,7 +52,7 @@ class GraphSource:
         from ..alignment import graph
 
         if self.path is None:
-            with _open_store(self.db, read_only=True) as store:
+            with open_store(self.db, read_only=True) as store:
                 return graph.ties_from_store(store, self.since, self.until)
         return graph.ties_from_results(_coded(self.path, self.published, self.actors_file))
 
@@ -89,16 +89,16 @@ def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
         metavar="DAYS",
         help="Decay: an event this many days older than the newest counts half.",
     )(g)
-    g = click.option("--until", callback=_date_option, metavar="YYYY-MM-DD")(g)
-    g = click.option("--since", callback=_date_option, metavar="YYYY-MM-DD")(g)
-    g = _actors_option(g)
+    g = click.option("--until", callback=date_option, metavar="YYYY-MM-DD")(g)
+    g = click.option("--since", callback=date_option, metavar="YYYY-MM-DD")(g)
+    g = actors_option(g)
     g = click.option(
         "--published",
-        callback=_date_option,
+        callback=date_option,
         metavar="YYYY-MM-DD",
         help="Publication date of a single article PATH.",
     )(g)
-    g = _db_option(g)
+    g = db_option(g)
     return click.argument("path", required=False)(g)
 
 
@@ -110,12 +110,12 @@ def _coded(path: str, published: date | None, actors_file: Path | None) -> list[
         items = list(read_inputs([path], Settings()))
         batch = True
     else:
-        batch, found = _inputs(path, published, None)
+        batch, found = read_articles(path, published, None)
         items = list(found)
     if not batch and isinstance(items[0][1], Rejected):
         raise click.ClickException(items[0][1].message)
     out = []
-    for key, result in _results(_pipeline(actors_file), iter(items)):
+    for key, result in code_all(load_pipeline(actors_file), iter(items)):
         if isinstance(result, Rejected):
             click.echo(printable(f"skipped {key or result.source}: {result.message}"), err=True)
         else:
@@ -159,9 +159,9 @@ def _sides_table(records: list[dict[str, Any]]) -> str:
     for rec in records:
         lines.append(f"# {rec['theatre']} ({rec['country']})")
         for i, camp in enumerate(rec["camps"], 1):
-            lines.append(f"  camp {i}: " + "; ".join(_actor_label(a) for a in camp))
+            lines.append(f"  camp {i}: " + "; ".join(actor_label(a) for a in camp))
         if rec["neutral"]:
-            lines.append("  neutral: " + "; ".join(_actor_label(a) for a in rec["neutral"]))
+            lines.append("  neutral: " + "; ".join(actor_label(a) for a in rec["neutral"]))
     return "\n".join(lines)
 
 
@@ -189,7 +189,7 @@ def backers(
     rows = [
         {
             "side": side,
-            "actor": _actor_label(r["actor"]),
+            "actor": actor_label(r["actor"]),
             "weight": r["weight"],
             "years": " ".join(f"{y}:{w:+.1f}" for y, w in r["years"].items()) or "-",
             "events": len(r["events"]),
@@ -201,8 +201,8 @@ def backers(
         for r in rows:
             click.echo(dumps(r, ensure_ascii=False))
         return
-    click.echo(printable(f"# {_actor_label(report['actor'])}"))
-    _emit(rows, "table", ["side", "actor", "weight", "years", "events"])
+    click.echo(printable(f"# {actor_label(report['actor'])}"))
+    emit(rows, "table", ["side", "actor", "weight", "years", "events"])
 
 
 @main.command()
@@ -232,8 +232,8 @@ def rivals(
         return
     rows = [
         {
-            "a": _actor_label(r["a"]),
-            "b": _actor_label(r["b"]),
+            "a": actor_label(r["a"]),
+            "b": actor_label(r["b"]),
             "opposed in": ", ".join(t["theatre"] for t in r["theatres"]),
             "contact": ", ".join(
                 sorted({f"{c['type']} {c['date'] or ''}".strip() for c in r["contacts"]})
@@ -242,7 +242,7 @@ def rivals(
         }
         for r in found
     ]
-    _emit(rows, "table", ["a", "b", "opposed in", "contact"])
+    emit(rows, "table", ["a", "b", "opposed in", "contact"])
 
 
 @main.command(name="graph")

@@ -1,0 +1,237 @@
+"""Commands over a store: ``ingest``, ``events``, ``rejects``, ``stats``, ``export``, ``bench``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..errors import AllegianceError
+from ..settings import Settings
+from .group import main
+from .options import (
+    actors_option,
+    check_cluster,
+    cluster_options,
+    db_option,
+    emit,
+    filter_options,
+    open_store,
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@cluster_options
+@click.option(
+    "--shards",
+    metavar="DIR|URL",
+    help="With --cluster/--scheduler: where the workers write Parquet shards, reachable by "
+    "them and by this machine (default: DB.shards, removed after a complete run; a folder "
+    "named here is kept).",
+)
+@click.option(
+    "--partition-size",
+    default=128,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="With --cluster/--scheduler: files or JSONL records per partition (one task).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes, forked after the model is loaded once.",
+)
+@click.option(
+    "--batch-size",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Articles per transaction.",
+)
+@click.option("--quiet", is_flag=True, help="No progress line.")
+@actors_option
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    cluster: str | None,
+    scheduler: str | None,
+    shards: str | None,
+    partition_size: int,
+    workers: int,
+    batch_size: int,
+    quiet: bool,
+    actors_file: Path | None,
+) -> None:
+    """Ingest files, folders, .jsonl, RSS/Atom feeds and .gz of these into the store.
+
+    Re-running changes nothing that is already stored; a run that was stopped goes on where
+    it stopped. Bad inputs land in the rejects table with their reason. With --cluster or
+    --scheduler the articles are coded on Dask workers (inputs may then also be s3://,
+    gs://... URLs) and the store ends with the same tables as a run on this machine.
+    """
+    from ..corpus.run import ingest as run_ingest
+    from ..corpus.run import progress_printer
+
+    on_cluster = check_cluster(workers, cluster, scheduler)
+    settings = Settings(actors_file=actors_file)
+    store = open_store(db)
+    try:
+        if on_cluster:
+            from ..corpus.cluster import connect, ingest_on_cluster
+
+            with connect(cluster, scheduler) as client:
+                summary = ingest_on_cluster(
+                    paths,
+                    store,
+                    settings,
+                    client,
+                    shards or f"{db}.shards",
+                    partition_size,
+                    batch_size,
+                    progress_printer(quiet, paths),
+                    keep_shards=shards is not None,
+                )
+        else:
+            summary = run_ingest(
+                paths, store, settings, workers, batch_size, progress_printer(quiet, paths)
+            )
+    except AllegianceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    if not quiet:
+        click.echo("", err=True)
+    click.echo(summary.line(), err=True)
+    for reason, n in sorted(summary.reasons.items()):
+        click.echo(f"  rejected, {reason}: {n}", err=True)
+
+
+EVENT_TABLE = [
+    "date",
+    "type",
+    "source_code",
+    "source_name",
+    "target_code",
+    "target_name",
+    "modality",
+    "num_articles",
+    "location_name",
+]
+
+
+@main.command()
+@db_option
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+def events(
+    db: str,
+    actor: str | None,
+    kind: str | None,
+    country: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Query the stored events (newest first)."""
+    from ..corpus.store import EventFilter
+
+    with open_store(db, read_only=True) as store:
+        rows = store.events(EventFilter(actor, kind, country, since, until), limit)
+        emit(list(rows) if fmt in ("table", "json") else rows, fmt, EVENT_TABLE)
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+def rejects(db: str, fmt: str) -> None:
+    """List the inputs that could not be used (level error) and those coded despite a problem
+    (level warning), with the stage and the reason."""
+    with open_store(db, read_only=True) as store:
+        emit(store.rejects(), fmt, ["input", "level", "stage", "reason", "detail"])
+
+
+@main.command()
+@db_option
+def stats(db: str) -> None:
+    """Counts of the store: articles, duplicates, rejects, actors, events."""
+    with open_store(db, read_only=True) as store:
+        for key, value in store.stats().items():
+            click.echo(f"{key:>18}: {value}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "jsonl", "gdelt"]),
+    required=True,
+    help="gdelt: tab-separated GDELT 2.0 event columns.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def export(
+    out: Path,
+    db: str,
+    actor: str | None,
+    kind: str | None,
+    country: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
+    force: bool,
+) -> None:
+    """Export the stored events to a file."""
+    from ..corpus.store import EventFilter
+
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        raise click.ClickException(
+            f"{out}: the folder {out.parent} does not exist; create it first"
+        )
+    with open_store(db, read_only=True) as store:
+        n = store.export(out, fmt, EventFilter(actor, kind, country, since, until))
+    click.echo(f"{n} events written to {out}", err=True)
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--limit", type=click.IntRange(min=1), help="First N articles only.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--cluster",
+    metavar="local:N",
+    help="Ingest on a Dask LocalCluster of N workers (bare spaCy on N processes).",
+)
+def bench(corpus: str, limit: int | None, workers: int, cluster: str | None) -> None:
+    """Time end-to-end ingest against bare spaCy on the same texts, pipes and processes."""
+    from ..quality.benchmark import run_bench
+
+    check_cluster(workers, cluster, None)
+    try:
+        report = run_bench(corpus, limit, workers, cluster)
+    except AllegianceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for key, value in report.items():
+        click.echo(f"{key:>28}: {value}")
