@@ -219,3 +219,27 @@ def test_a_store_of_an_older_schema_is_upgraded_when_read(tmp_path):
     duckdb.connect(str(empty)).close()
     with pytest.raises(Exception, match="allegiance ingest"):
         Store.open(empty, read_only=True)
+
+
+def test_a_new_store_and_an_upgraded_one_have_the_same_tables(tmp_path):
+    """New stores are created from the schema's one list of columns, old ones migrated: both
+    must end with the same columns, types, defaults and keys."""
+    import duckdb
+
+    from allegiance.corpus.schema import MIGRATIONS, TABLES
+
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.close()
+    Store.open(old).close()
+    Store.open(tmp_path / "new.duckdb").close()
+
+    def describe(path):
+        with duckdb.connect(str(path), read_only=True) as c:
+            return {t.name: c.execute(f"DESCRIBE {t.name}").fetchall() for t in TABLES}
+
+    new = describe(tmp_path / "new.duckdb")
+    assert new == describe(old)
+    assert all([row[0] for row in new[t.name]] == list(t.names) for t in TABLES)

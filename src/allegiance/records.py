@@ -260,3 +260,17 @@ class ArticleResult:
             "warnings": [f"{n.reason}: {n.detail}" for n in art.notices],
             "error": None,
         }
+
+
+def event_id(event: Event) -> str:
+    """Events are the same event when type, actors and date agree, whichever article says so
+    (the store's key of an event, and the alignment graph's)."""
+    key = "|".join(
+        [
+            event.type,
+            event.source.actor.id,
+            event.target.actor.id if event.target else "",
+            event.date or "",
+        ]
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

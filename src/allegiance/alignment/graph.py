@@ -41,7 +41,7 @@ from datetime import date
 from typing import Any
 
 from ..knowledge.kb import country_names
-from ..records import Actor, ArticleResult
+from ..records import Actor, ArticleResult, event_id
 
 # How much one event says about two actors being on the same side (+) or opposite sides (-).
 ALIGNMENT: dict[str, float] = {
@@ -245,8 +245,6 @@ def as_date(value: str | None) -> date | None:
 # Ties from extraction results ----------------------------------------------------------------
 def ties_from_results(results: Iterable[ArticleResult]) -> list[Tie]:
     """Ties of extracted articles; one event told by several articles is one tie."""
-    from ..corpus.store import event_id  # the store's notion of "the same event"
-
     merged: dict[str, Tie] = {}
     sources: dict[str, set[str]] = defaultdict(set)
     for result in results:

@@ -11,112 +11,25 @@ the same command again ends with the same tables as an uninterrupted run.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ..errors import AllegianceError
-from ..hygiene import sql_cell
-from ..records import ArticleResult, Event, Rejected
+from ..records import Actor, Article, ArticleResult, Event, Rejected, event_id
+from . import schema
+from .queries import EventFilter
+from .schema import EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from .views import StoreViews
 
-SCHEMA_VERSION = 4
+__all__ = ["EVENT_COLUMNS", "SCHEMA_VERSION", "EventFilter", "Store", "StoreError", "event_id"]
 
-# Each migration takes the schema from version n-1 to n; they run in order, once.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-    CREATE TABLE articles (
-        id VARCHAR PRIMARY KEY, external_id VARCHAR, source VARCHAR, title VARCHAR,
-        published DATE, language VARCHAR, text VARCHAR, words INTEGER,
-        duplicate_of VARCHAR, minhash BLOB, seq BIGINT);
-    CREATE TABLE inputs (input VARCHAR PRIMARY KEY, article_id VARCHAR, status VARCHAR);
-    CREATE TABLE rejects (input VARCHAR, stage VARCHAR, reason VARCHAR, detail VARCHAR,
-        PRIMARY KEY (input, stage, reason));
-    CREATE TABLE actors (id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR,
-        sector VARCHAR, code VARCHAR, kind VARCHAR);
-    CREATE TABLE mentions (article_id VARCHAR, actor_id VARCHAR, text VARCHAR,
-        start_char INTEGER, end_char INTEGER, rule VARCHAR, is_place BOOLEAN,
-        PRIMARY KEY (article_id, start_char, end_char));
-    CREATE TABLE events (id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, plover VARCHAR,
-        cameo VARCHAR, quad_class INTEGER, goldstein DOUBLE,
-        source_id VARCHAR, target_id VARCHAR, date VARCHAR, date_precision VARCHAR,
-        location_name VARCHAR, location_country VARCHAR, lat DOUBLE, lon DOUBLE,
-        modality VARCHAR, confidence DOUBLE, num_mentions INTEGER, num_articles INTEGER,
-        num_sources INTEGER, first_article VARCHAR, first_source VARCHAR);
-    CREATE TABLE reports (event_id VARCHAR, article_id VARCHAR, sentence VARCHAR,
-        sentence_start INTEGER, sentence_end INTEGER, trigger_text VARCHAR,
-        trigger_start INTEGER, source_text VARCHAR, source_start INTEGER,
-        target_text VARCHAR, target_start INTEGER, modality VARCHAR, confidence DOUBLE,
-        PRIMARY KEY (event_id, article_id, sentence_start, trigger_start));
-    """,
-    # 2: the cluster path's shards already loaded, so a re-run does not code them again.
-    """
-    CREATE TABLE partitions (shard VARCHAR PRIMARY KEY, items INTEGER);
-    """,
-    # 3: a recipient PLOVER's conventions imply (a domestic act's own country) is kept apart
-    # from one the text names, so the alignment graph can leave it out.
-    """
-    ALTER TABLE events ADD COLUMN target_implied BOOLEAN DEFAULT false;
-    """,
-    # 4: the article's own URL (a record's url, a feed item's link, the fetched page), and
-    # warnings beside rejects: an input coded despite a problem (a date that cannot be read).
-    """
-    ALTER TABLE articles ADD COLUMN url VARCHAR;
-    ALTER TABLE rejects ADD COLUMN level VARCHAR DEFAULT 'error';
-    """,
-)
 # What a DuckDB database file holds at bytes 8-11; any other existing file is not a store.
 _DUCKDB_MAGIC = b"DUCK"
 
-EVENT_COLUMNS = (
-    "id",
-    "type",
-    "mode",
-    "plover",
-    "cameo",
-    "quad_class",
-    "goldstein",
-    "source_id",
-    "source_name",
-    "source_country",
-    "source_sector",
-    "source_code",
-    "target_id",
-    "target_name",
-    "target_country",
-    "target_sector",
-    "target_code",
-    "date",
-    "date_precision",
-    "location_name",
-    "location_country",
-    "lat",
-    "lon",
-    "modality",
-    "confidence",
-    "num_mentions",
-    "num_articles",
-    "num_sources",
-    "first_article",
-    "first_source",
-)
-
-
-# Primary-key columns of each table, in the order rows are written (parents first).
-_KEYS: dict[str, tuple[int, ...]] = {
-    "rejects": (0, 1, 2),
-    "inputs": (0,),
-    "articles": (0,),
-    "actors": (0,),
-    "mentions": (0, 3, 4),
-    "events": (0,),
-    "reports": (0, 1, 3, 6),
-}
 # Rows per INSERT statement.
 _ROWS_PER_INSERT = 500
 
@@ -134,31 +47,7 @@ class Stored:
     events: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class EventFilter:
-    """Filters of ``allegiance events`` and ``export``."""
-
-    actor: str | None = None
-    type: str | None = None
-    country: str | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-def event_id(event: Event) -> str:
-    """Events are the same event when type, actors and date agree, whichever article says so."""
-    key = "|".join(
-        [
-            event.type,
-            event.source.actor.id,
-            event.target.actor.id if event.target else "",
-            event.date or "",
-        ]
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-class Store:
+class Store(StoreViews):
     """A DuckDB file with the corpus; open with ``Store.open(path)``, close when done."""
 
     con: duckdb.DuckDBPyConnection
@@ -223,16 +112,6 @@ class Store:
     def _has_tables(self) -> bool:
         return bool(self._scalar("SELECT count(*) FROM information_schema.tables"))
 
-    def _version(self) -> int:
-        tables = {
-            r[0]
-            for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
-        if "meta" not in tables:
-            return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
-
     def _migrate(self) -> None:
         current = self._version()
         if current > SCHEMA_VERSION:
@@ -240,17 +119,17 @@ class Store:
                 f"{self.path} was written by a newer allegiance "
                 f"(schema {current}); upgrade allegiance to read it"
             )
+        if current == 0:  # a new store: its tables as the schema lists them
+            self._set_version(schema.create_all(), SCHEMA_VERSION)
+            return
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            self.con.execute("BEGIN TRANSACTION")
-            self.con.execute(MIGRATIONS[version - 1])
-            self.con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
-            )
-            self.con.execute("COMMIT")
+            self._set_version(MIGRATIONS[version - 1], version)
 
-    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self.con.execute(sql, list(params)).fetchone()
-        return row[0] if row else None
+    def _set_version(self, ddl: str, version: int) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute(ddl)
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+        self.con.execute("COMMIT")
 
     # Reading what is there ------------------------------------------------------------------
     def seen(self, inputs: Iterable[str]) -> set[str]:
@@ -303,16 +182,15 @@ class Store:
         Rows are gathered per table and inserted in bulk: a row at a time, DuckDB would be
         slower than the parse it stores.
         """
-        rows: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = {t: {} for t in _KEYS}
-        out: list[Stored] = []
-        batch_articles: set[str] = set()
-        for input_key, result, minhash, near in items:
-            out.append(self._gather(input_key, result, minhash, near, rows, batch_articles))
+        rows = _Rows()
+        out = [
+            self._gather(key, result, minhash, near, rows) for key, result, minhash, near in items
+        ]
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in _KEYS:
-                self._insert_many(table, list(rows[table].values()))
-            self._recount({r[0] for r in rows["reports"].values()})
+            for table in schema.WRITTEN:
+                self._insert_many(table, rows.of(table))
+            self._recount({r[0] for r in rows.of(schema.REPORTS)})
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -325,113 +203,69 @@ class Store:
         result: ArticleResult | Rejected,
         minhash: bytes | None,
         near: str | None,
-        rows: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]],
-        batch_articles: set[str],
+        rows: _Rows,
     ) -> Stored:
-        def put(table: str, row: tuple[Any, ...]) -> None:
-            rows[table].setdefault(tuple(row[i] for i in _KEYS[table]), row)
-
         if isinstance(result, Rejected):
-            put("rejects", (input_key, result.stage, result.reason, result.detail, "error"))
-            put("inputs", (input_key, None, "rejected"))
+            rows.put(
+                schema.REJECTS,
+                input=input_key,
+                stage=result.stage,
+                reason=result.reason,
+                detail=result.detail,
+                level="error",
+            )
+            rows.put(schema.INPUTS, input=input_key, article_id=None, status="rejected")
             return Stored("rejected")
         art = result.article
         for notice in art.notices:
-            put("rejects", (input_key, notice.stage, notice.reason, notice.detail, "warning"))
-        if art.id in batch_articles or self.has_article(art.id):
-            put("inputs", (input_key, art.id, "duplicate"))
+            rows.put(
+                schema.REJECTS,
+                input=input_key,
+                stage=notice.stage,
+                reason=notice.reason,
+                detail=notice.detail,
+                level="warning",
+            )
+        if art.id in rows.articles or self.has_article(art.id):
+            rows.put(schema.INPUTS, input=input_key, article_id=art.id, status="duplicate")
             return Stored("duplicate", art.id)
-        batch_articles.add(art.id)
+        rows.articles.add(art.id)
         self._seq += 1
-        put(
-            "articles",
-            (
-                art.id,
-                art.external_id,
-                art.source,
-                art.title,
-                art.published,
-                art.language,
-                art.text,
-                len(art.text.split()),
-                near,
-                minhash,
-                self._seq,
-                art.url,
-            ),
-        )
-        put("inputs", (input_key, art.id, "near-duplicate" if near else "stored"))
+        rows.put(schema.ARTICLES, **_article_row(art, near, minhash, self._seq))
+        status = "near-duplicate" if near else "stored"
+        rows.put(schema.INPUTS, input=input_key, article_id=art.id, status=status)
         for m in result.mentions:
-            a = m.actor
-            put("actors", (a.id, a.name, a.country, a.sector, a.code, a.kind))
-            put("mentions", (art.id, a.id, m.text, m.start, m.end, m.rule, m.is_place))
+            rows.put(schema.ACTORS, **actor_row(m.actor))
+            rows.put(
+                schema.MENTIONS,
+                article_id=art.id,
+                actor_id=m.actor.id,
+                text=m.text,
+                start_char=m.start,
+                end_char=m.end,
+                rule=m.rule,
+                is_place=m.is_place,
+            )
         if near:
             return Stored("near-duplicate", art.id)
         for ev in result.events:
-            eid = event_id(ev)
-            loc = ev.location
-            put(
-                "events",
-                (
-                    eid,
-                    ev.type,
-                    ev.mode,
-                    ev.plover,
-                    ev.cameo,
-                    ev.quad_class,
-                    ev.goldstein,
-                    ev.source.actor.id,
-                    ev.target.actor.id if ev.target else None,
-                    ev.date,
-                    ev.date_precision,
-                    loc.name if loc else None,
-                    loc.country if loc else None,
-                    loc.lat if loc else None,
-                    loc.lon if loc else None,
-                    ev.modality,
-                    ev.confidence,
-                    0,
-                    0,
-                    0,
-                    art.id,
-                    art.url or art.source,
-                    bool(ev.target and ev.target.implied),
-                ),
-            )
-            for arg in (ev.source, ev.target):
-                if arg is not None:
-                    a = arg.actor
-                    put("actors", (a.id, a.name, a.country, a.sector, a.code, a.kind))
-            put(
-                "reports",
-                (
-                    eid,
-                    art.id,
-                    ev.sentence,
-                    ev.sentence_start,
-                    ev.sentence_end,
-                    ev.trigger.text,
-                    ev.trigger.start,
-                    ev.source.text,
-                    ev.source.start,
-                    ev.target.text if ev.target else None,
-                    ev.target.start if ev.target else None,
-                    ev.modality,
-                    ev.confidence,
-                ),
-            )
+            _gather_event(rows, ev, art.id, art.url or art.source)
         return Stored("stored", art.id, len(result.events))
 
-    def _insert_many(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+    def _insert_many(self, table: schema.Table, rows: list[tuple[Any, ...]]) -> None:
         """INSERT OR IGNORE rows in statements of at most _ROWS_PER_INSERT rows."""
         if not rows:
             return
-        width = len(rows[0])
+        columns = ", ".join(table.names)
+        one = "(" + ", ".join(["?"] * len(table.names)) + ")"
         for i in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[i : i + _ROWS_PER_INSERT]
-            values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(chunk))
             params = [v for row in chunk for v in row]
-            self.con.execute(f"INSERT OR IGNORE INTO {table} VALUES {values}", params)
+            self.con.execute(
+                f"INSERT OR IGNORE INTO {table.name} ({columns}) VALUES "
+                + ", ".join([one] * len(chunk)),
+                params,
+            )
 
     def _recount(self, event_ids: set[str]) -> None:
         """GDELT-style counts: reports (mentions), articles, and distinct sources."""
@@ -451,264 +285,6 @@ class Store:
         )
 
     # Queries ----------------------------------------------------------------------------------
-    def events(
-        self, where: EventFilter | None = None, limit: int | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """Events with their actors, filtered, newest first."""
-        sql, params = _event_query(where or EventFilter())
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        cur = self.con.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        while rows := cur.fetchmany(1000):
-            for row in rows:
-                yield dict(zip(names, row, strict=True))
-
-    def ties(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
-        """Events between two actors with both actors' records, the sentences that report
-        them and the countries those sentences name (the alignment graph's input)."""
-        clauses, params = ["e.target_id IS NOT NULL", "NOT coalesce(e.target_implied, false)"], []
-        if since:
-            clauses.append("e.date >= ?")
-            params.append(since.isoformat())
-        if until:
-            clauses.append("e.date <= ?")
-            params.append(until.isoformat() + "~")
-        cur = self.con.execute(
-            f"""
-            WITH said AS (
-                SELECT r.event_id, list(r.article_id ORDER BY r.article_id, r.sentence_start)
-                           AS articles,
-                       list(r.sentence ORDER BY r.article_id, r.sentence_start) AS sentences,
-                       list(r.modality ORDER BY r.article_id, r.sentence_start) AS modalities
-                FROM reports r GROUP BY r.event_id),
-            named AS (
-                SELECT r.event_id, list(a.country ORDER BY r.article_id, m.start_char)
-                           AS context
-                FROM reports r
-                JOIN mentions m ON m.article_id = r.article_id
-                     AND m.start_char >= r.sentence_start AND m.start_char < r.sentence_end
-                JOIN actors a ON a.id = m.actor_id
-                WHERE a.country IS NOT NULL
-                GROUP BY r.event_id)
-            SELECT e.id, e.type, e.mode, e.date, e.modality, e.confidence, e.num_articles,
-                   e.location_country,
-                   s.id, s.name, s.country, s.sector, s.kind, s.code,
-                   t.id, t.name, t.country, t.sector, t.kind, t.code,
-                   said.articles, said.sentences, said.modalities, named.context
-            FROM events e JOIN actors s ON s.id = e.source_id JOIN actors t ON t.id = e.target_id
-            LEFT JOIN said ON said.event_id = e.id LEFT JOIN named ON named.event_id = e.id
-            WHERE {" AND ".join(clauses)}
-            ORDER BY e.id""",
-            params,
-        )
-        names = [
-            "id", "type", "mode", "date", "modality", "confidence", "articles", "location",
-            "s_id", "s_name", "s_country", "s_sector", "s_kind", "s_code",
-            "t_id", "t_name", "t_country", "t_sector", "t_kind", "t_code",
-            "report_articles", "sentences", "modalities", "context",
-        ]  # fmt: skip
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-    def rejects(self) -> list[dict[str, Any]]:
-        """Inputs that could not be used (level ``error``) and inputs coded despite a
-        problem (level ``warning``)."""
-        cur = self.con.execute(
-            "SELECT input, level, stage, reason, detail FROM rejects ORDER BY input, stage, reason"
-        )
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-    def actors(self) -> list[dict[str, Any]]:
-        cur = self.con.execute(
-            """SELECT a.*, count(m.article_id) AS mentions, count(DISTINCT m.article_id) AS articles
-               FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id
-               GROUP BY ALL ORDER BY mentions DESC, a.id"""
-        )
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-    def stats(self) -> dict[str, Any]:
-        q = self._scalar
-        return {
-            "articles": q("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
-            "near_duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
-            "exact_duplicates": q("SELECT count(*) FROM inputs WHERE status = 'duplicate'"),
-            "rejects": q("SELECT count(*) FROM rejects WHERE level = 'error'"),
-            "warnings": q("SELECT count(*) FROM rejects WHERE level = 'warning'"),
-            "actors": q("SELECT count(*) FROM actors"),
-            "events": q("SELECT count(*) FROM events"),
-            "reports": q("SELECT count(*) FROM reports"),
-            "first_date": str(q("SELECT min(published) FROM articles") or ""),
-            "last_date": str(q("SELECT max(published) FROM articles") or ""),
-            "schema_version": self._version(),
-        }
-
-    # Queries for the HTTP API ------------------------------------------------------------
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cur = self.con.execute(sql, list(params))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-    def events_page(
-        self, where: EventFilter, limit: int, after: tuple[str, str] | None = None
-    ) -> tuple[list[dict[str, Any]], tuple[str, str] | None]:
-        """One page of filtered events and the sort key to pass as ``after`` for the next
-        (None on the last page). Keyset paging: as fast on page 1,000 as on page 1."""
-        sql, params = _event_query(where, after)
-        rows = self._rows(f"{sql} LIMIT {int(limit) + 1}", params)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        last = rows[-1] if more else None
-        return rows, ((last["date"] or "", last["id"]) if last else None)
-
-    def count_events(self, where: EventFilter) -> int:
-        sql, params = _event_query(where, ordered=False)  # sorting rows to count them is waste
-        return int(self._scalar(f"SELECT count(*) FROM ({sql})", params))
-
-    def event(self, event_id: str) -> dict[str, Any] | None:
-        """One event with every sentence that reported it (spans index the article text)."""
-        sql, params = _event_query(EventFilter(), event_id=event_id)
-        rows = self._rows(sql, params)
-        if not rows:
-            return None
-        reports = self._rows(
-            """SELECT r.article_id, a.title, a.published, a.source, r.sentence,
-                      r.sentence_start, r.sentence_end, r.trigger_text, r.trigger_start,
-                      r.source_text, r.source_start, r.target_text, r.target_start,
-                      r.modality, r.confidence
-               FROM reports r JOIN articles a ON a.id = r.article_id
-               WHERE r.event_id = ? ORDER BY a.seq, r.sentence_start, r.trigger_start""",
-            [event_id],
-        )
-        return {**rows[0], "reports": reports}
-
-    def timeline(self, where: EventFilter) -> list[dict[str, Any]]:
-        """Events per month and QuadClass, oldest first; a week counts in the month of its
-        Monday, and events dated to a year only are left out."""
-        sql, params = _event_query(where, ordered=False)
-        return self._rows(
-            f"""SELECT month, quad_class, count(*) AS events FROM (
-                    SELECT quad_class, CASE
-                        WHEN date LIKE '____-W__' THEN
-                            strftime(try_strptime(date || '-1', '%G-W%V-%u'), '%Y-%m')
-                        WHEN length(date) >= 7 THEN substr(date, 1, 7) END AS month
-                    FROM ({sql}))
-                WHERE month IS NOT NULL GROUP BY ALL ORDER BY month, quad_class""",
-            params,
-        )
-
-    def actors_page(
-        self, query: str | None, limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        """Actors whose id, code or name contains ``query``, most mentioned first."""
-        where, params = "", []
-        if query:
-            where = "WHERE a.id ILIKE ? OR a.code = ? OR a.name ILIKE ?"
-            params = [f"%{query}%", query.upper(), f"%{query}%"]
-        total = int(self._scalar(f"SELECT count(*) FROM actors a {where}", params))
-        rows = self._rows(
-            f"""SELECT a.id, a.name, a.country, a.sector, a.code, a.kind,
-                   (SELECT count(*) FROM mentions m WHERE m.actor_id = a.id) AS mentions,
-                   (SELECT count(*) FROM events e
-                    WHERE e.source_id = a.id OR e.target_id = a.id) AS events
-                FROM actors a {where}
-                ORDER BY mentions DESC, events DESC, a.id LIMIT ? OFFSET ?""",
-            [*params, int(limit), int(offset)],
-        )
-        return rows, total
-
-    def actor(self, actor_id: str) -> dict[str, Any] | None:
-        """One actor with its mention count and its events by type and direction."""
-        rows = self._rows(
-            "SELECT id, name, country, sector, code, kind FROM actors WHERE id = ?", [actor_id]
-        )
-        if not rows:
-            return None
-        by_type = self._rows(
-            """SELECT type, sum(CASE WHEN source_id = ? THEN 1 ELSE 0 END) AS as_source,
-                      sum(CASE WHEN target_id = ? THEN 1 ELSE 0 END) AS as_target
-               FROM events WHERE source_id = ? OR target_id = ?
-               GROUP BY type ORDER BY type""",
-            [actor_id] * 4,
-        )
-        mentions = self._scalar("SELECT count(*) FROM mentions WHERE actor_id = ?", [actor_id])
-        return {**rows[0], "mentions": int(mentions or 0), "events_by_type": by_type}
-
-    def article(self, article_id: str) -> dict[str, Any] | None:
-        """An article's text with its actor mentions and the events it reported."""
-        rows = self._rows(
-            """SELECT id, external_id, source, title, published, language, text, words,
-                      duplicate_of FROM articles WHERE id = ?""",
-            [article_id],
-        )
-        if not rows:
-            return None
-        mentions = self._rows(
-            """SELECT m.actor_id, a.name, a.code, m.text, m.start_char AS start,
-                      m.end_char AS "end", m.rule, m.is_place
-               FROM mentions m JOIN actors a ON a.id = m.actor_id
-               WHERE m.article_id = ? ORDER BY m.start_char""",
-            [article_id],
-        )
-        reports = self._rows(
-            """SELECT r.event_id, e.type, e.mode, e.source_id, e.target_id, r.sentence_start,
-                      r.sentence_end, r.trigger_text, r.trigger_start, r.source_text,
-                      r.source_start, r.target_text, r.target_start, r.modality
-               FROM reports r JOIN events e ON e.id = r.event_id
-               WHERE r.article_id = ? ORDER BY r.sentence_start, r.trigger_start""",
-            [article_id],
-        )
-        return {**rows[0], "mentions": mentions, "reports": reports}
-
-    def input_outcome(self, input_key: str) -> dict[str, Any] | None:
-        """What became of one input: its article and status, or its rejection."""
-        rows = self._rows("SELECT article_id, status FROM inputs WHERE input = ?", [input_key])
-        if not rows:
-            return None
-        out = rows[0]
-        if out["status"] == "rejected":
-            out["rejects"] = self._rows(
-                "SELECT stage, reason, detail FROM rejects WHERE input = ?", [input_key]
-            )
-        return out
-
-    def tables(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every table's rows in a stable order (for comparing two stores)."""
-        out = {}
-        for table in ("articles", "inputs", "rejects", "actors", "mentions", "events", "reports"):
-            cols = [
-                r[0]
-                for r in self.con.execute(
-                    f"SELECT column_name FROM information_schema.columns WHERE table_name = "
-                    f"'{table}' ORDER BY ordinal_position"
-                ).fetchall()
-            ]
-            order = ", ".join(f'"{c}"' for c in cols)
-            out[table] = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
-        return out
-
-    def export(self, out: Path, fmt: str, where: EventFilter | None = None) -> int:
-        """Write filtered events to a file (csv, parquet, jsonl or GDELT-style csv)."""
-        sql, params = _event_query(where or EventFilter())
-        if fmt == "gdelt":
-            sql = _GDELT.format(inner=sql)
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW export_view AS {sql}", params)
-        options = {
-            "csv": "FORMAT CSV, HEADER",
-            "gdelt": "FORMAT CSV, HEADER, DELIMITER '\t'",
-            "parquet": "FORMAT PARQUET",
-            "jsonl": "FORMAT JSON",
-        }[fmt]
-        target = str(out).replace("'", "''")
-        columns = "*"
-        if fmt in ("csv", "gdelt"):  # read by spreadsheets: no text cell may start a formula
-            kinds = self.con.execute("DESCRIBE export_view").fetchall()
-            columns = ", ".join(
-                sql_cell(name) if kind == "VARCHAR" else f'"{name}"' for name, kind, *_ in kinds
-            )
-        self.con.execute(f"COPY (SELECT {columns} FROM export_view) TO '{target}' ({options})")
-        return int(self._scalar("SELECT count(*) FROM export_view"))
 
 
 def _check_file(path: Path) -> None:
@@ -735,80 +311,101 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
 
 
-def _event_query(
-    f: EventFilter,
-    after: tuple[str, str] | None = None,
-    event_id: str | None = None,
-    ordered: bool = True,
-) -> tuple[str, list[Any]]:
-    """The filtered event query, newest first; ``after`` is the (date, id) sort key of the
-    last row already seen, so a page starts right after it whatever was written since."""
-    clauses, params = [], []
-    if f.actor:
-        clauses.append(
-            "(e.source_id = ? OR e.target_id = ? OR s.name ILIKE ? OR t.name ILIKE ? "
-            "OR s.code = ? OR t.code = ?)"
-        )
-        params += [
-            f.actor,
-            f.actor,
-            f"%{f.actor}%",
-            f"%{f.actor}%",
-            f.actor.upper(),
-            f.actor.upper(),
-        ]
-    if f.type:
-        clauses.append("(e.type = ? OR e.plover = ?)")
-        params += [f.type.upper(), f.type.upper()]
-    if f.country:
-        clauses.append("(s.country = ? OR t.country = ? OR e.location_country = ?)")
-        params += [f.country.upper()] * 3
-    if f.since:
-        clauses.append("e.date >= ?")
-        params.append(f.since.isoformat())
-    if f.until:
-        clauses.append("e.date <= ?")
-        params.append(f.until.isoformat() + "~")  # week and month values sort inside the day
-    if after is not None:
-        clauses.append(f"({_DATE_KEY} < ? OR ({_DATE_KEY} = ? AND e.id > ?))")
-        params += [after[0], after[0], after[1]]
-    if event_id is not None:
-        clauses.append("e.id = ?")
-        params.append(event_id)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql = f"""
-        SELECT e.id, e.type, e.mode, e.plover, e.cameo, e.quad_class, e.goldstein,
-               e.source_id, s.name AS source_name, s.country AS source_country,
-               s.sector AS source_sector, s.code AS source_code,
-               e.target_id, t.name AS target_name, t.country AS target_country,
-               t.sector AS target_sector, t.code AS target_code,
-               e.date, e.date_precision, e.location_name, e.location_country, e.lat, e.lon,
-               e.modality, e.confidence, e.num_mentions, e.num_articles, e.num_sources,
-               e.first_article, e.first_source
-        FROM events e JOIN actors s ON s.id = e.source_id
-        LEFT JOIN actors t ON t.id = e.target_id
-        {where}"""
-    if ordered:
-        sql += f"\n        ORDER BY {_DATE_KEY} DESC, e.id"
-    return sql, params
+class _Rows:
+    """The rows of one batch by table, the first row of each key kept (INSERT OR IGNORE
+    would keep it too), and the articles the batch holds so far."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = {
+            t.name: {} for t in schema.WRITTEN
+        }
+        self.articles: set[str] = set()
+
+    def put(self, table: schema.Table, **values: Any) -> None:
+        row = table.row(**values)
+        self.tables[table.name].setdefault(table.key_of(row), row)
+
+    def of(self, table: schema.Table) -> list[tuple[Any, ...]]:
+        return list(self.tables[table.name].values())
 
 
-# Undated events sort last, as NULLs did, but with a value a cursor can hold.
-_DATE_KEY = "coalesce(e.date, '')"
+def actor_row(actor: Actor) -> dict[str, Any]:
+    """An actor as the ``actors`` table holds it."""
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "country": actor.country,
+        "sector": actor.sector,
+        "code": actor.code,
+        "kind": actor.kind,
+    }
 
 
-# The GDELT 2.0 event table's columns, as far as they apply (documented in the README).
-_GDELT = """
-    SELECT id AS GLOBALEVENTID, replace(substr(date, 1, 10), '-', '') AS SQLDATE,
-           source_code AS Actor1Code, source_name AS Actor1Name,
-           source_country AS Actor1CountryCode, source_sector AS Actor1Type1Code,
-           target_code AS Actor2Code, target_name AS Actor2Name,
-           target_country AS Actor2CountryCode, target_sector AS Actor2Type1Code,
-           cameo AS EventCode, substr(cameo, 1, 2) AS EventRootCode,
-           substr(cameo, 1, 3) AS EventBaseCode, quad_class AS QuadClass,
-           goldstein AS GoldsteinScale, num_mentions AS NumMentions,
-           num_sources AS NumSources, num_articles AS NumArticles,
-           location_name AS ActionGeo_FullName, location_country AS ActionGeo_CountryCode,
-           lat AS ActionGeo_Lat, lon AS ActionGeo_Long, first_source AS SOURCEURL,
-           type AS PloverType, mode AS PloverMode, modality AS Modality
-    FROM ({inner})"""
+def _article_row(art: Article, near: str | None, minhash: bytes | None, seq: int) -> dict[str, Any]:
+    return {
+        "id": art.id,
+        "external_id": art.external_id,
+        "source": art.source,
+        "title": art.title,
+        "published": art.published,
+        "language": art.language,
+        "text": art.text,
+        "words": len(art.text.split()),
+        "duplicate_of": near,
+        "minhash": minhash,
+        "seq": seq,
+        "url": art.url,
+    }
+
+
+def _gather_event(rows: _Rows, ev: Event, article_id: str, first_source: str) -> None:
+    """The rows of one event: the event (its counts filled by ``_recount``), its actors and
+    the sentence that reports it."""
+    eid = event_id(ev)
+    loc = ev.location
+    rows.put(
+        schema.EVENTS,
+        id=eid,
+        type=ev.type,
+        mode=ev.mode,
+        plover=ev.plover,
+        cameo=ev.cameo,
+        quad_class=ev.quad_class,
+        goldstein=ev.goldstein,
+        source_id=ev.source.actor.id,
+        target_id=ev.target.actor.id if ev.target else None,
+        date=ev.date,
+        date_precision=ev.date_precision,
+        location_name=loc.name if loc else None,
+        location_country=loc.country if loc else None,
+        lat=loc.lat if loc else None,
+        lon=loc.lon if loc else None,
+        modality=ev.modality,
+        confidence=ev.confidence,
+        num_mentions=0,
+        num_articles=0,
+        num_sources=0,
+        first_article=article_id,
+        first_source=first_source,
+        target_implied=bool(ev.target and ev.target.implied),
+    )
+    for arg in (ev.source, ev.target):
+        if arg is not None:
+            rows.put(schema.ACTORS, **actor_row(arg.actor))
+    target = ev.target
+    rows.put(
+        schema.REPORTS,
+        event_id=eid,
+        article_id=article_id,
+        sentence=ev.sentence,
+        sentence_start=ev.sentence_start,
+        sentence_end=ev.sentence_end,
+        trigger_text=ev.trigger.text,
+        trigger_start=ev.trigger.start,
+        source_text=ev.source.text,
+        source_start=ev.source.start,
+        target_text=target.text if target else None,
+        target_start=target.start if target else None,
+        modality=ev.modality,
+        confidence=ev.confidence,
+    )

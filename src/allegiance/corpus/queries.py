@@ -1,0 +1,94 @@
+"""The SQL the store runs for event queries, built from the schema's event view and the
+filters of ``allegiance events`` (the same in ``export`` and the API). Strings only: the
+connection stays in ``store``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .schema import event_select
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Filters of ``allegiance events`` and ``export``."""
+
+    actor: str | None = None
+    type: str | None = None
+    country: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def event_query(
+    f: EventFilter,
+    after: tuple[str, str] | None = None,
+    event_id: str | None = None,
+    ordered: bool = True,
+) -> tuple[str, list[Any]]:
+    """The filtered event query, newest first; ``after`` is the (date, id) sort key of the
+    last row already seen, so a page starts right after it whatever was written since."""
+    clauses, params = [], []
+    if f.actor:
+        clauses.append(
+            "(e.source_id = ? OR e.target_id = ? OR s.name ILIKE ? OR t.name ILIKE ? "
+            "OR s.code = ? OR t.code = ?)"
+        )
+        params += [
+            f.actor,
+            f.actor,
+            f"%{f.actor}%",
+            f"%{f.actor}%",
+            f.actor.upper(),
+            f.actor.upper(),
+        ]
+    if f.type:
+        clauses.append("(e.type = ? OR e.plover = ?)")
+        params += [f.type.upper(), f.type.upper()]
+    if f.country:
+        clauses.append("(s.country = ? OR t.country = ? OR e.location_country = ?)")
+        params += [f.country.upper()] * 3
+    if f.since:
+        clauses.append("e.date >= ?")
+        params.append(f.since.isoformat())
+    if f.until:
+        clauses.append("e.date <= ?")
+        params.append(f.until.isoformat() + "~")  # week and month values sort inside the day
+    if after is not None:
+        clauses.append(f"({DATE_KEY} < ? OR ({DATE_KEY} = ? AND e.id > ?))")
+        params += [after[0], after[0], after[1]]
+    if event_id is not None:
+        clauses.append("e.id = ?")
+        params.append(event_id)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    sql = f"""
+        SELECT {event_select()}
+        FROM events e JOIN actors s ON s.id = e.source_id
+        LEFT JOIN actors t ON t.id = e.target_id
+        {where}"""
+    if ordered:
+        sql += f"\n        ORDER BY {DATE_KEY} DESC, e.id"
+    return sql, params
+
+
+# Undated events sort last, as NULLs did, but with a value a cursor can hold.
+DATE_KEY = "coalesce(e.date, '')"
+
+
+# The GDELT 2.0 event table's columns, as far as they apply (documented in the README).
+GDELT = """
+    SELECT id AS GLOBALEVENTID, replace(substr(date, 1, 10), '-', '') AS SQLDATE,
+           source_code AS Actor1Code, source_name AS Actor1Name,
+           source_country AS Actor1CountryCode, source_sector AS Actor1Type1Code,
+           target_code AS Actor2Code, target_name AS Actor2Name,
+           target_country AS Actor2CountryCode, target_sector AS Actor2Type1Code,
+           cameo AS EventCode, substr(cameo, 1, 2) AS EventRootCode,
+           substr(cameo, 1, 3) AS EventBaseCode, quad_class AS QuadClass,
+           goldstein AS GoldsteinScale, num_mentions AS NumMentions,
+           num_sources AS NumSources, num_articles AS NumArticles,
+           location_name AS ActionGeo_FullName, location_country AS ActionGeo_CountryCode,
+           lat AS ActionGeo_Lat, lon AS ActionGeo_Long, first_source AS SOURCEURL,
+           type AS PloverType, mode AS PloverMode, modality AS Modality
+    FROM ({inner})"""
