@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from allegiance.alignment import graph
+from allegiance import alignment
 from allegiance.corpus.run import ingest
 from allegiance.corpus.store import Store
 from allegiance.records import RawDoc, Rejected
@@ -36,11 +36,11 @@ def demo_theatres(tmp_path_factory):
     with Store.open(db) as store:
         inputs = [str(EXAMPLES / "corpus.jsonl"), str(EXAMPLES / "libya-2020.txt")]
         ingest(inputs, store, Settings(), 1, batch_size=8)
-        ties = graph.ties_from_store(store)
-    return {t.country: t for t in graph.sides(ties)}
+        ties = alignment.ties_from_rows(store.ties())
+    return {t.country: t for t in alignment.sides(ties)}
 
 
-def _camp_of(theatre: graph.Theatre, code: str) -> int | None:
+def _camp_of(theatre: alignment.Theatre, code: str) -> int | None:
     for i, camp in enumerate(theatre.camps):
         for node in camp:
             actor = theatre.nodes[node]
@@ -77,8 +77,8 @@ def test_seed_camps_and_rivals_without_a_store(pipeline):
     raw = RawDoc(None, str(path), path.read_text(encoding="utf-8"), published=published)
     result = pipeline.run(raw)
     assert not isinstance(result, Rejected)
-    ties = graph.ties_from_results([result])
-    found = {t.name: t.to_dict() for t in graph.sides(ties)}
+    ties = alignment.ties_from_results([result])
+    found = {t.name: t.to_dict() for t in alignment.sides(ties)}
     aliases = expected["aliases"]
     assert set(found) == {c["conflict"] for c in expected["camps"]}
     for conflict in expected["camps"]:
@@ -93,7 +93,7 @@ def test_seed_camps_and_rivals_without_a_store(pipeline):
                 and all(any(actor_matches(w, a, aliases) for a in camp) for w in want)
             ]
             assert len(matching) == 1, (want, got)
-    (pair,) = graph.rivals(ties)
+    (pair,) = alignment.rivals(ties)
     assert {pair["a"]["id"], pair["b"]["id"]} == {"RUS", "TUR"}
     assert {t["theatre"] for t in pair["theatres"]} == {"Libya", "Syria"}
     assert pair["contact"] and pair["contacts"][0]["type"] == "CONSULT"

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from allegiance.alignment import graph
-from allegiance.alignment.graph import Evidence, Options, Tie
+from allegiance import alignment
+from allegiance.alignment import Evidence, Options, Tie
+from allegiance.alignment.camps import camps_and_neutral
 from allegiance.records import Actor
 
 
@@ -45,29 +46,29 @@ def test_balanced_graph_is_recovered_exactly():
     a, b, c, x, y, z = "ABCXYZ"
     w = {(a, b): 1.0, (b, c): 1.0, (x, y): 1.0, (y, z): 0.7}
     w |= {(p, q): -0.8 for p, q in itertools.product((a, b, c), (x, y, z))}
-    groups = graph.partition(w)
+    groups = alignment.partition(w)
     assert as_sets(groups) == {frozenset("ABC"), frozenset("XYZ")}
-    assert graph.frustration(w, groups) == 0
+    assert alignment.frustration(w, groups) == 0
 
 
 def test_partition_minimises_frustration_against_a_stray_link():
     # One weak positive link across otherwise opposed camps stays across (frustration 0.2).
     w = {("A", "B"): 1.0, ("X", "Y"): 1.0, ("A", "X"): -1.0, ("B", "Y"): -1.0, ("B", "X"): 0.2}
-    groups = graph.partition(w)
+    groups = alignment.partition(w)
     assert as_sets(groups) == {frozenset("AB"), frozenset("XY")}
-    assert graph.frustration(w, groups) == pytest.approx(0.2)
+    assert alignment.frustration(w, groups) == pytest.approx(0.2)
 
 
 def test_three_mutually_hostile_camps_stay_three():
     w = {("A", "B"): 1.0, ("C", "D"): 1.0, ("E", "F"): 1.0}
     w |= {(p, q): -1.0 for p, q in [("A", "C"), ("B", "E"), ("D", "F")]}
-    assert as_sets(graph.partition(w)) == {frozenset("AB"), frozenset("CD"), frozenset("EF")}
+    assert as_sets(alignment.partition(w)) == {frozenset("AB"), frozenset("CD"), frozenset("EF")}
 
 
 def test_mediator_backing_both_sides_is_left_neutral():
     w = {("A", "B"): 1.0, ("X", "Y"): 1.0, ("A", "X"): -1.0, ("B", "Y"): -1.0}
     w |= {("M", "A"): 0.3, ("M", "X"): 0.3}
-    camps, neutral = graph._camps_and_neutral(w, fighters={"A", "X"}, local={"A", "X"})
+    camps, neutral = camps_and_neutral(w, fighters={"A", "X"}, local={"A", "X"})
     assert as_sets(camps) == {frozenset("AB"), frozenset("XY")}
     assert neutral == ["M"]
 
@@ -75,14 +76,14 @@ def test_mediator_backing_both_sides_is_left_neutral():
 def test_alleged_link_weighs_less_than_asserted_and_negated_not_at_all():
     rus, lby = state("RUS"), party("LBYREB")
     opts = Options()
-    asserted = graph.weigh(tie(rus, "SUPPORT", lby), opts, None)
-    alleged = graph.weigh(tie(rus, "SUPPORT", lby, "alleged"), opts, None)
-    negated = graph.weigh(tie(rus, "SUPPORT", lby, "negated"), opts, None)
+    asserted = alignment.weigh(tie(rus, "SUPPORT", lby), opts, None)
+    alleged = alignment.weigh(tie(rus, "SUPPORT", lby, "alleged"), opts, None)
+    negated = alignment.weigh(tie(rus, "SUPPORT", lby, "negated"), opts, None)
     assert asserted > alleged > 0
     assert negated == 0
-    assert graph.weigh(tie(rus, "ASSAULT", lby), opts, None) < 0
-    assert graph.weigh(tie(rus, "CONSULT", lby), opts, None) == 0  # meeting is not siding
-    more = graph.weigh(tie(rus, "SUPPORT", lby, articles=5), opts, None)
+    assert alignment.weigh(tie(rus, "ASSAULT", lby), opts, None) < 0
+    assert alignment.weigh(tie(rus, "CONSULT", lby), opts, None) == 0  # meeting is not siding
+    more = alignment.weigh(tie(rus, "SUPPORT", lby, articles=5), opts, None)
     assert more > asserted  # more articles, more weight
 
 
@@ -90,15 +91,15 @@ def test_decay_halves_an_event_one_half_life_old():
     rus, lby = state("RUS"), party("LBYREB")
     opts = Options(half_life_days=100)
     old = tie(rus, "SUPPORT", lby, date="2020-01-01")
-    fresh = graph.weigh(old, opts, date(2020, 1, 1))
-    assert graph.weigh(old, opts, date(2020, 4, 10)) == pytest.approx(fresh / 2)
+    fresh = alignment.weigh(old, opts, date(2020, 1, 1))
+    assert alignment.weigh(old, opts, date(2020, 4, 10)) == pytest.approx(fresh / 2)
 
 
 def test_time_window_keeps_only_ties_inside():
     rus, lby = state("RUS"), party("LBYREB")
     ties = [tie(rus, "SUPPORT", lby, date="2019-05-01"), tie(rus, "SUPPORT", lby, date="2021-01")]
     opts = Options(since=date(2020, 1, 1), until=date(2021, 12, 31))
-    assert [t.date for t in ties if graph.in_window(t, opts)] == ["2021-01"]
+    assert [t.date for t in ties if alignment.in_window(t, opts)] == ["2021-01"]
 
 
 def test_theatre_camps_with_foreign_backers_and_a_mediator():
@@ -114,7 +115,7 @@ def test_theatre_camps_with_foreign_backers_and_a_mediator():
         tie(deu, "CONSULT", gna),
         tie(deu, "CONSULT", lna),
     ]
-    (libya,) = graph.sides(ties)
+    (libya,) = alignment.sides(ties)
     assert libya.country == "LBY" and libya.name == "Libya"
     assert as_sets(libya.camps) == {
         frozenset({"gna", "TUR", "QAT"}),
@@ -131,9 +132,9 @@ def test_state_officials_are_their_state_and_local_government_one_side():
     assad = Actor(id="assad", name="Assad", country="SYR", sector="GOV", kind="person")
     army = Actor(id="SYRMIL", name="Syrian army", country="SYR", sector="MIL", kind="agent")
     wagner = Actor(id="wagner", name="Wagner", country="RUS", sector="UAF", kind="group")
-    assert graph.node_of(lavrov, "SYR") == "RUS"
-    assert graph.node_of(assad, "SYR") == graph.node_of(army, "SYR") == "SYRGOV"
-    assert graph.node_of(wagner, "SYR") == "wagner"
+    assert alignment.node_of(lavrov, "SYR") == "RUS"
+    assert alignment.node_of(assad, "SYR") == alignment.node_of(army, "SYR") == "SYRGOV"
+    assert alignment.node_of(wagner, "SYR") == "wagner"
 
 
 def test_states_at_war_share_one_theatre_named_by_the_country_attacked():
@@ -146,8 +147,8 @@ def test_states_at_war_share_one_theatre_named_by_the_country_attacked():
         tie(rus, "ASSAULT", ukr, date="2020-06-04"),
         tie(usa, "AID", ukr),
     ]
-    assert graph.find_theatres(ties) == {"RUS": "UKR", "UKR": "UKR"}
-    (th,) = graph.sides(ties)
+    assert alignment.find_theatres(ties) == {"RUS": "UKR", "UKR": "UKR"}
+    (th,) = alignment.sides(ties)
     # both belligerents are at home in their war: each is its government side
     assert as_sets(th.camps) == {frozenset({"RUSGOV"}), frozenset({"UKRGOV", "USA"})}
 
@@ -157,7 +158,7 @@ def test_words_alone_make_no_camp():
     ties = [tie(reb, "ASSAULT", gov), tie(reb, "ASSAULT", gov, date="2020-06-05")]
     ties.append(tie(fra, "ACCUSE", gov))
     ties.append(tie(fra, "ACCUSE", reb))
-    (mali,) = graph.sides(ties)
+    (mali,) = alignment.sides(ties)
     assert "FRA" in mali.neutral
     assert as_sets(mali.camps) == {frozenset({"MLIGOV"}), frozenset({"MLIREB"})}
 
@@ -175,10 +176,10 @@ def test_rivals_on_opposite_sides_in_two_theatres_who_still_meet():
         tie(assad, "ASSAULT", rebels),
         tie(rus, "CONSULT", tur, context=()),
     ]
-    (pair,) = [r for r in graph.rivals(ties) if {r["a"]["id"], r["b"]["id"]} == {"RUS", "TUR"}]
+    (pair,) = [r for r in alignment.rivals(ties) if {r["a"]["id"], r["b"]["id"]} == {"RUS", "TUR"}]
     assert [t["country"] for t in pair["theatres"]] == ["LBY", "SYR"]
     assert pair["contact"] is True
-    assert graph.rivals(ties, min_theatres=3) == []
+    assert alignment.rivals(ties, min_theatres=3) == []
 
 
 def test_backers_lists_backers_and_opponents_by_year():
@@ -190,7 +191,7 @@ def test_backers_lists_backers_and_opponents_by_year():
         tie(lna, "ASSAULT", gna, date="2020-04-01"),
         tie(rus, "SUPPORT", lna),
     ]
-    report = graph.backers(ties, "LBYGOV")
+    report = alignment.backers(ties, "LBYGOV")
     assert [r["actor"]["id"] for r in report["backers"]] == ["TUR"]
     assert set(report["backers"][0]["years"]) == {"2019", "2020"}
     assert [r["actor"]["id"] for r in report["opponents"]] == ["lbyreb"]
@@ -202,7 +203,7 @@ def test_graph_json_and_files(tmp_path):
     tur, rus = state("TUR"), state("RUS")
     gna, lna = party("LBYGOV", "GOV", "group"), party("LBYREB")
     ties = [tie(tur, "SUPPORT", gna), tie(rus, "SUPPORT", lna), tie(lna, "ASSAULT", gna)]
-    data = graph.graph_json(graph.sides(ties))
+    data = alignment.graph_json(alignment.sides(ties))
     ids = {n["id"] for n in data["nodes"]}
     assert {"TUR", "RUS", "lbygov", "LBYREB"} <= ids
     assert {(e["sign"]) for e in data["edges"]} == {1, -1}
@@ -223,8 +224,8 @@ def test_plots_write_png(tmp_path):
     gna, lna = party("LBYGOV", "GOV", "group"), party("LBYREB")
     ties = [tie(tur, "SUPPORT", gna), tie(rus, "SUPPORT", lna), tie(lna, "ASSAULT", gna)]
     ties.append(tie(tur, "CONSULT", rus, date="2020-07-01"))
-    plots.plot_sides(graph.sides(ties), tmp_path / "sides.png")
-    months = graph.timeline(ties, "TUR", "RUS")
+    plots.plot_sides(alignment.sides(ties), tmp_path / "sides.png")
+    months = alignment.timeline(ties, "TUR", "RUS")
     assert [m.isoformat() for m, _, _ in months] == ["2020-07-01"]
     plots.plot_timeline(months, "TUR", "RUS", tmp_path / "timeline.png")
     for name in ("sides.png", "timeline.png"):
@@ -232,11 +233,11 @@ def test_plots_write_png(tmp_path):
 
 
 def test_as_date_reads_timex_values():
-    assert graph.as_date("2020-06-14") == date(2020, 6, 14)
-    assert graph.as_date("2020-W24") == date(2020, 6, 8)
-    assert graph.as_date("2020-06") == date(2020, 6, 1)
-    assert graph.as_date("2020") == date(2020, 1, 1)
-    assert graph.as_date("sometime") is None
+    assert alignment.as_date("2020-06-14") == date(2020, 6, 14)
+    assert alignment.as_date("2020-W24") == date(2020, 6, 8)
+    assert alignment.as_date("2020-06") == date(2020, 6, 1)
+    assert alignment.as_date("2020") == date(2020, 1, 1)
+    assert alignment.as_date("sometime") is None
 
 
 def test_backing_the_bare_country_in_a_civil_war_backs_no_side():
@@ -250,6 +251,6 @@ def test_backing_the_bare_country_in_a_civil_war_backs_no_side():
         tie(rus, "AID", lby),  # "Russia sent jets to Libya": the country, not Sarraj's side
         tie(rus, "AID", lby, date="2020-06-02"),
     ]
-    (libya,) = graph.sides(ties)
-    assert graph.node_of(lby, "LBY") == graph.node_of(sarraj, "LBY") == "LBYGOV"
+    (libya,) = alignment.sides(ties)
+    assert alignment.node_of(lby, "LBY") == alignment.node_of(sarraj, "LBY") == "LBYGOV"
     assert libya.camp_of("RUS") == libya.camp_of("LBYREB") != libya.camp_of("LBYGOV")

@@ -96,6 +96,16 @@ class Actor:
     office: str | None = None
     cameo: str | None = None  # a code the knowledge base gives (IGOs), else derived
 
+    def to_dict(self) -> dict[str, Any]:
+        """The actor as every output gives it (extract, sides, the API)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "country": self.country,
+            "sector": self.sector,
+            "code": self.code,
+        }
+
     @property
     def code(self) -> str:
         """CAMEO-style code: country (or IGO) followed by the sector, e.g. ``RUSGOV``."""
@@ -143,13 +153,8 @@ class EventActor:
     implied: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        a = self.actor
         return {
-            "id": a.id,
-            "name": a.name,
-            "country": a.country,
-            "sector": a.sector,
-            "code": a.code,
+            **self.actor.to_dict(),
             "text": self.text,
             "start": self.start,
             "end": self.end,
@@ -230,18 +235,7 @@ class ArticleResult:
         for m in self.mentions:
             if m.is_place:
                 continue
-            a = m.actor
-            entry = grouped.setdefault(
-                a.id,
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "country": a.country,
-                    "sector": a.sector,
-                    "code": a.code,
-                    "mentions": [],
-                },
-            )
+            entry = grouped.setdefault(m.actor.id, {**m.actor.to_dict(), "mentions": []})
             entry["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
         return list(grouped.values())
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .graph import Theatre
+from . import Theatre
 
 # Camp colours (colour-blind-safe Okabe-Ito), then grey for neutral actors.
 _CAMP_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
@@ -22,7 +22,7 @@ _SUPPORT, _HOSTILE = "#1a9641", "#d7191c"
 
 
 def write_graph(data: dict[str, Any], out: Path, fmt: str) -> None:
-    """Write ``graph.graph_json`` output as GraphML, GEXF or JSON."""
+    """Write ``alignment.graph_json`` output as GraphML, GEXF or JSON."""
     if fmt == "json":
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         return

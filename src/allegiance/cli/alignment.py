@@ -49,15 +49,15 @@ class GraphSource:
 
     def ties(self) -> list[Any]:
         """Ties from the articles at PATH (coded in memory) or from the store."""
-        from ..alignment import graph
+        from .. import alignment
 
         if self.path is None:
             with open_store(self.db, read_only=True) as store:
-                return graph.ties_from_store(store, self.since, self.until)
-        return graph.ties_from_results(_coded(self.path, self.published, self.actors_file))
+                return alignment.ties_from_rows(store.ties(self.since, self.until))
+        return alignment.ties_from_results(_coded(self.path, self.published, self.actors_file))
 
     def options(self, theatre: str | None = None) -> Any:
-        from ..alignment.graph import Options
+        from ..alignment import Options
 
         return Options(self.since, self.until, self.half_life, theatre)
 
@@ -138,10 +138,10 @@ def sides(
 
     PATH is an article (.txt, .html), a .jsonl batch or a folder; without it, the store.
     """
-    from ..alignment import graph
+    from .. import alignment
 
     ties = source.ties()
-    found = graph.sides(ties, source.options(theatre))
+    found = alignment.sides(ties, source.options(theatre))
     if theatre and not found:
         raise click.ClickException(f"no theatre '{theatre}' in these events")
     records = [t.to_dict() for t in found]
@@ -177,10 +177,10 @@ def backers(
     fmt: str,
 ) -> None:
     """Who backs and who opposes ACTOR (an id, code, ISO3 code or name), year by year."""
-    from ..alignment import graph
+    from .. import alignment
 
     ties = source.ties()
-    report = graph.backers(ties, actor, source.options())
+    report = alignment.backers(ties, actor, source.options())
     if report["actor"] is None:
         raise click.ClickException(f"no events of '{actor}'; try its code (RUS) or full name")
     if fmt == "json":
@@ -219,10 +219,10 @@ def rivals(
     fmt: str,
 ) -> None:
     """Pairs of actors on opposite sides in several theatres, and whether they still meet."""
-    from ..alignment import graph
+    from .. import alignment
 
     ties = source.ties()
-    found = graph.rivals(ties, source.options(), min_theatres)
+    found = alignment.rivals(ties, source.options(), min_theatres)
     if fmt == "json":
         click.echo(dumps(found, ensure_ascii=False, indent=2))
         return
@@ -262,7 +262,8 @@ def graph_command(
     force: bool,
 ) -> None:
     """Write the signed actor graph for Gephi (GEXF), networkx and yEd (GraphML) or JSON."""
-    from ..alignment import graph, plots
+    from .. import alignment
+    from ..alignment import plots
 
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in ("graphml", "gexf", "json"):
@@ -270,7 +271,7 @@ def graph_command(
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to overwrite it")
     ties = source.ties()
-    data = graph.graph_json(graph.sides(ties, source.options()))
+    data = alignment.graph_json(alignment.sides(ties, source.options()))
     plots.write_graph(data, out, fmt)
     counts = f"{len(data['nodes'])} actors, {len(data['edges'])} edges"
     click.echo(f"{counts} written to {out}", err=True)
@@ -295,20 +296,21 @@ def plot(
     between: tuple[str, str] | None,
 ) -> None:
     """Draw the camps as a network (sides) or two actors' relations over time (timeline)."""
-    from ..alignment import graph, plots
+    from .. import alignment
+    from ..alignment import plots
 
     if kind == "timeline" and not between:
         raise click.ClickException("plot timeline needs --between A B, e.g. --between TUR RUS")
     ties = source.ties()
     options = source.options(theatre)
     if kind == "sides":
-        found = graph.sides(ties, options)
+        found = alignment.sides(ties, options)
         if not found:
             raise click.ClickException("no theatre with camps in these events")
         plots.plot_sides(found, out)
     else:
         a, b = between or ("", "")
-        months = graph.timeline(ties, a, b, options)
+        months = alignment.timeline(ties, a, b, options)
         if not months:
             raise click.ClickException(f"no dated events between '{a}' and '{b}'")
         plots.plot_timeline(months, a, b, out)

@@ -331,14 +331,7 @@ class _Rows:
 
 def actor_row(actor: Actor) -> dict[str, Any]:
     """An actor as the ``actors`` table holds it."""
-    return {
-        "id": actor.id,
-        "name": actor.name,
-        "country": actor.country,
-        "sector": actor.sector,
-        "code": actor.code,
-        "kind": actor.kind,
-    }
+    return {**actor.to_dict(), "kind": actor.kind}
 
 
 def _article_row(art: Article, near: str | None, minhash: bytes | None, seq: int) -> dict[str, Any]:

@@ -221,7 +221,7 @@ def eval_articles(gold_path: Path, corpus: Path, pipeline: Any) -> Report:
     Raises:
         GoldError: a gold record points nowhere or holds an unknown value (one line).
     """
-    from ..alignment.graph import sides, ties_from_results
+    from ..alignment import sides, ties_from_results
 
     articles = load_gold(gold_path, corpus)
     plain, strict = _Tally(), _Tally()

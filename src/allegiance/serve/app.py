@@ -32,7 +32,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..alignment.graph import Options, backers, graph_json, sides, ties_from_store
+from ..alignment import Options, backers, graph_json, sides, ties_from_rows
 from ..corpus.store import EVENT_COLUMNS, EventFilter, Store, StoreError
 from ..errors import AllegianceError
 from ..hygiene import cell
@@ -355,16 +355,6 @@ def _wanted_theatres(state: _State, q: CampsQuery) -> list[Any]:
 _CACHED_WINDOWS = 8
 
 
-class _Fetched:
-    """Rows already read from the store, handed to ``graph.ties_from_store`` in its place."""
-
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-
-    def ties(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
-        return self.rows
-
-
 def _cached(state: _State, key: tuple[Any, ...], make: Any) -> Any:
     with state.lock:
         if key in state.cache:
@@ -383,7 +373,7 @@ def _ties(state: _State, since: date | None, until: date | None) -> list[Any]:
     def make() -> list[Any]:
         with state.lock:
             rows = state.store.ties(since, until)
-        return ties_from_store(_Fetched(rows), since, until)
+        return ties_from_rows(rows)
 
     return _cached(state, ("ties", since, until), make)
 

@@ -1,0 +1,151 @@
+"""Theatres and nodes: which conflicts the events make, which events belong to which, and
+which actors count as one node in a theatre."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+from ..records import Actor
+from .ties import Tie
+from .weights import ALIGNMENT
+
+# Sectors of a party to a country's internal conflict.
+_PARTY_SECTORS = frozenset(["REB", "INS", "SEP"])
+
+
+# Sectors that are the state itself: a foreign state's officials and forces are that state.
+_STATE_SECTORS = frozenset(["GOV", "MIL", "LEG", "JUD", "COP", "SPY"])
+
+
+# Sectors of people an event happens to rather than parties to a conflict.
+_BYSTANDERS = frozenset(["CVL", "BUS", "REF", "LAB", "EDU", "MED", "AGR", "HLH", "ENV"])
+
+
+# A country is a theatre from this many events of a party to its conflict or attacks on it
+# (one stray "rebels" is more often a resolution slip than a war).
+_MIN_MASS = 2
+
+
+# An article's ties without a theatre of their own go to the article's main theatre when
+# it holds more than this share of the article's placed ties.
+_MAIN_SHARE = 0.5
+
+
+# Theatres and nodes --------------------------------------------------------------------------
+def party_country(actor: Actor) -> str | None:
+    """The country whose internal conflict an actor is a party to (rebels, insurgents...)."""
+    if actor.kind != "country" and actor.sector in _PARTY_SECTORS:
+        return actor.country
+    return None
+
+
+def is_state(actor: Actor) -> bool:
+    """The state itself (or a place in it), or its government, forces or officials, not a
+    named armed group."""
+    return actor.country is not None and (
+        (actor.kind in ("country", "place") and actor.sector is None)
+        or (actor.kind != "group" and actor.sector in _STATE_SECTORS)
+    )
+
+
+def bare_state(actor: Actor, members: set[str]) -> bool:
+    """The theatre's country named as a country or place, not as a government or force."""
+    return actor.country in members and actor.kind in ("country", "place") and not actor.sector
+
+
+def usable_target(actor: Actor) -> bool:
+    """Whether an actor is an identified party: not an unresolved name, not a bystander."""
+    return actor.code != "UNK" and actor.sector not in _BYSTANDERS
+
+
+def usable(tie: Tie) -> bool:
+    return usable_target(tie.source) and usable_target(tie.target)
+
+
+def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
+    """Countries with a conflict, each mapped to the theatre it belongs to (states at war with
+    each other share one theatre, named by the country more attacks fall on)."""
+    ties = list(ties)
+    mass: Counter[str] = Counter()
+    struck: Counter[str] = Counter()
+    wars: set[tuple[str, str]] = set()
+    for tie in ties:
+        for country in {party_country(a) for a in (tie.source, tie.target)} - {None}:
+            mass[str(country)] += 1
+        s, t = tie.source.country, tie.target.country
+        if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
+            mass[t] += 1  # an unclaimed strike ("missiles hit Kyiv") counts too
+            struck[t] += 1
+            if s:
+                struck[s] -= 1
+            if s and is_state(tie.source) and is_state(tie.target):
+                wars.add((s, t))
+    found = {c for c, n in mass.items() if n >= _MIN_MASS}
+    parent = {c: c for c in found}
+
+    def root(c: str) -> str:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    for a, b in sorted(wars):
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                # the country attacked more than it attacks names the war
+                keep, drop = sorted((ra, rb), key=lambda c: (-struck[c], c))
+                parent[drop] = keep
+    return {c: root(c) for c in sorted(found)}
+
+
+def theatre_of(tie: Tie, theatres: dict[str, str]) -> str | None:
+    """The theatre an event belongs to: its most local party's, else where it happened, else
+    the one its sentence names."""
+
+    def rank(actor: Actor) -> int:
+        if actor.country not in theatres:
+            return 0
+        return 1 if actor.kind in ("country", "place") else 2
+
+    best = max((tie.target, tie.source), key=rank)  # the target first when equally local
+    if rank(best):
+        return theatres[best.country or ""]
+    if tie.location_country in theatres:
+        return theatres[tie.location_country or ""]
+    return next((theatres[c] for c in tie.context if c in theatres), None)
+
+
+def place_ties(ties: list[Tie], theatres: dict[str, str]) -> Iterator[tuple[Tie, str]]:
+    """Each tie with its theatre; a tie with none of its own takes its article's main one."""
+    placed = {t.id: theatre_of(t, theatres) for t in ties}
+    per_article: dict[str, Counter[str]] = defaultdict(Counter)
+    for tie in ties:
+        if (where := placed[tie.id]) is not None:
+            for art in {e.article_id for e in tie.evidence}:
+                per_article[art][where] += 1
+    for tie in ties:
+        where = placed[tie.id]
+        if where is None and ALIGNMENT.get(tie.type):
+            # only a tie that counts for the camps; contact placed by article alone would list
+            # every visitor the story mentions as a neutral party of its war
+            votes: Counter[str] = Counter()
+            for art in {e.article_id for e in tie.evidence}:
+                counts = per_article.get(art)
+                if counts:
+                    top, n = counts.most_common(1)[0]
+                    if n > _MAIN_SHARE * sum(counts.values()):
+                        votes[top] += 1
+            where = votes.most_common(1)[0][0] if votes else None
+        if where is not None:
+            yield tie, where
+
+
+def node_of(actor: Actor, theatre: str, members: Iterable[str] = ()) -> str:
+    """The graph node an actor stands for in a theatre."""
+    home = actor.country == theatre or actor.country in members
+    if is_state(actor):
+        return f"{actor.country}GOV" if home else str(actor.country)
+    if actor.kind in ("group", "igo") or actor.country is None:
+        return actor.id
+    return actor.code
