@@ -34,11 +34,34 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_pipeline_per_settings():
+    """Every ingest, command and API write builds a pipeline (through its Coder), and loading
+    the model and the knowledge base takes seconds: in tests, each settings' pipeline is
+    loaded once and shared. (A pipeline holds no state between articles.)"""
+    import allegiance.pipeline as module
+
+    real, made = module.Pipeline, {}
+
+    def pipeline(settings=None, kb=None):
+        if kb is not None:
+            return real(settings, kb)
+        key = settings or module.Settings()
+        if key not in made:
+            made[key] = real(key)
+        return made[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(module, "Pipeline", pipeline)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def pipeline():
-    from allegiance.pipeline import Pipeline
+    import allegiance.pipeline as module
 
-    return Pipeline()
+    return module.Pipeline()
 
 
 @pytest.fixture(scope="session")

@@ -307,25 +307,7 @@ INPUTS = [
 
 
 @pytest.fixture(scope="module")
-def shared_model(pipeline):
-    """Commands that load the pipeline get the session's (loading it takes seconds)."""
-    import allegiance.pipeline as module
-    from allegiance.settings import Settings
-
-    real = module.Pipeline
-
-    def make(settings: Settings | None = None, kb: Any = None) -> Any:
-        if (settings or Settings()) == pipeline.settings and kb is None:
-            return pipeline
-        return real(settings, kb)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(module, "Pipeline", make)
-        yield
-
-
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory, shared_model: None) -> dict[str, Any]:
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("inputs")
     for case in INPUTS:
         case.make(folder)
@@ -583,7 +565,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("case", COMMANDS, ids=[c.name for c in COMMANDS])
-def test_command(case: CommandCase, scratch: Path, shared_model: None):
+def test_command(case: CommandCase, scratch: Path):
     before = (scratch / "notes.jsonl").read_bytes()
     result = CliRunner().invoke(main, case.args(scratch), input=case.stdin)
     out = result.output
@@ -597,7 +579,7 @@ def test_command(case: CommandCase, scratch: Path, shared_model: None):
     assert (scratch / "notes.jsonl").read_bytes() == before  # never written over
 
 
-def test_export_csv_and_gdelt_neutralise_formulas(scratch: Path, shared_model: None):
+def test_export_csv_and_gdelt_neutralise_formulas(scratch: Path):
     db = _stored(scratch)
     for fmt in ("csv", "gdelt"):
         out = scratch / f"out.{fmt}"
@@ -713,7 +695,7 @@ REQUESTS = [
 
 
 @pytest.fixture(scope="module")
-def writer(tmp_path_factory: pytest.TempPathFactory, shared_model: None):
+def writer(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("api") / "api.duckdb"
     with TestClient(create_app(ServeSettings(db=db, token=TOKEN))) as client:
         yield client
@@ -757,17 +739,16 @@ def test_reads_answer_while_an_article_is_coded(writer: TestClient, monkeypatch)
     coded answers before the coding ends."""
     import threading
 
-    import allegiance.corpus.run as corpus
-
+    coder = writer.app.state.allegiance.coder
     started, release = threading.Event(), threading.Event()
-    real = corpus.code_raws
+    real = coder.code
 
-    def slow(raws: Any, settings: Any) -> Any:
+    def slow(items: Any) -> Any:
         started.set()
         release.wait(30)
-        return real(raws, settings)
+        return real(items)
 
-    monkeypatch.setattr(corpus, "code_raws", slow)
+    monkeypatch.setattr(coder, "code", slow)
     body = {"text": "Malta backed the Government of National Accord on Friday, officials said."}
     headers = {"authorization": f"Bearer {TOKEN}"}
     post = threading.Thread(target=writer.post, args=("/api/articles",),

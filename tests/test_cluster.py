@@ -27,9 +27,10 @@ from allegiance.corpus.cluster import (
     plan,
     read_partition,
 )
-from allegiance.corpus.run import code_raws, ingest, read_inputs
+from allegiance.corpus.coder import Coder
+from allegiance.corpus.run import ingest, read_inputs
 from allegiance.corpus.store import Store
-from allegiance.records import RawDoc, Rejected
+from allegiance.records import Rejected
 from allegiance.settings import Settings
 from conftest import EXAMPLES
 
@@ -141,8 +142,8 @@ def test_shards_give_back_the_records_they_were_given(tmp_path):
     from allegiance.corpus import shards
 
     items = list(read_inputs([str(_corpus(tmp_path / "in", 4))], Settings()))
-    coded = iter(code_raws([r for _, r in items if isinstance(r, RawDoc)], Settings()))
-    results = [(k, r, None) if isinstance(r, Rejected) else (k, *next(coded)) for k, r in items]
+    coded = Coder(Settings()).code([r for _, r in items])
+    results = [(k, *c) for (k, _), c in zip(items, coded, strict=True)]
     assert any(isinstance(r, Rejected) for _, r, _ in results)
     assert sum(len(r.events) for _, r, _ in results if not isinstance(r, Rejected)) > 10
     buf = io.BytesIO()

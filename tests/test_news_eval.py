@@ -223,10 +223,7 @@ def test_training_records_are_checked_against_the_sentences():
 
 
 @pytest.mark.slow
-def test_eval_articles_end_to_end(tmp_path, pipeline, monkeypatch):
-    import allegiance.pipeline as module
-
-    monkeypatch.setattr(module, "Pipeline", lambda *a, **k: pipeline)
+def test_eval_articles_end_to_end(tmp_path, pipeline):
     gold, corpus = _files(tmp_path, _record())
     result = CliRunner().invoke(main, ["eval", "articles", str(gold), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output

@@ -131,14 +131,11 @@ def test_published_date_is_a_date_or_a_value_error(value: Any):
 def api(tmp_path_factory: pytest.TempPathFactory, demo_store: Path, pipeline):
     import shutil
 
-    import allegiance.pipeline as module
 
     db = tmp_path_factory.mktemp("prop") / "p.duckdb"
     shutil.copy(demo_store, db)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(module, "Pipeline", lambda *a, **k: pipeline)  # load the model once
-        with TestClient(create_app(ServeSettings(db=db, token=TOKEN))) as client:
-            yield client
+    with TestClient(create_app(ServeSettings(db=db, token=TOKEN))) as client:
+        yield client
 
 
 _PARAMS = st.dictionaries(

@@ -34,9 +34,13 @@ class Pipeline:
         """Code one raw document."""
         return next(self.run_many([raw]))
 
-    def run_many(self, raws: Iterable[RawDoc]) -> Iterator[ArticleResult | Rejected]:
-        """Code a stream of raw documents lazily, in order, parsing in batches."""
-        cleaned = (clean_article(raw, self.settings) for raw in raws)
+    def run_many(self, items: Iterable[RawDoc | Rejected]) -> Iterator[ArticleResult | Rejected]:
+        """Code a stream of raw documents lazily, in order, parsing in batches; an input
+        already rejected (by the reader) passes through in its place."""
+        cleaned = (
+            item if isinstance(item, Rejected) else clean_article(item, self.settings)
+            for item in items
+        )
         pairs = ((c.text if isinstance(c, Article) else "", c) for c in cleaned)
         for doc, item in parse_many(self.nlp, pairs, self.settings):
             if isinstance(item, Rejected):

@@ -87,13 +87,11 @@ def record_id(key: str, raw: RawDoc | Rejected) -> str:
 def code_all(
     pipe: Any, items: Iterator[tuple[str | None, RawDoc | Rejected]], chunk: int = 64
 ) -> Iterator[tuple[str | None, ArticleResult | Rejected]]:
-    """Run good inputs through the pipeline in batches, keeping bad ones in their place;
-    read ``chunk`` inputs at a time, so a long batch file is never held whole."""
+    """Run inputs through the pipeline in batches (bad ones pass through in their place),
+    ``chunk`` inputs at a time, so a long batch file is never held whole."""
     while pending := list(itertools.islice(items, chunk)):
-        good = [raw for _, raw in pending if isinstance(raw, RawDoc)]
-        coded = iter(pipe.run_many(good))
-        for rid, raw in pending:
-            yield rid, (raw if isinstance(raw, Rejected) else next(coded))
+        results = pipe.run_many([raw for _, raw in pending])
+        yield from ((rid, result) for (rid, _), result in zip(pending, results, strict=True))
 
 
 def read_checked(

@@ -6,7 +6,7 @@ loaded into the store by the client.
    together (so one worker's fetcher keeps the per-host rate limit).
 2. Each worker loads the pipeline once (``Preload``, a worker plugin, also on a worker that
    joins or restarts) and runs ``code_partition``: the same reading and coding functions as
-   the local path (``corpus.read_path``, ``corpus.code_raws``), the result written as one
+   the local path (``inputs.read_path``, ``Coder.code``), the result written as one
    Parquet shard whose name is fixed by the partition's inputs and the settings. The shard
    is written under a temporary name and renamed when whole, so a worker that dies
    mid-partition leaves no shard; Dask runs the task again elsewhere and it writes the same
@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import re
-import threading
 import time
 import uuid
 from collections import deque
@@ -42,11 +41,11 @@ from .. import __version__
 from ..errors import ClusterError
 from ..records import RawDoc, Rejected
 from ..settings import Settings
+from .coder import Coder
 from .inputs import open_local, read_jsonl_bytes, read_path
 from .run import (
     NearDuplicates,
     Summary,
-    code_raws,
     discover,
     read_url,
     store_results,
@@ -66,9 +65,8 @@ _SHARD_FORMAT = 2
 _AHEAD_PER_THREAD = 2
 # How long to wait for the first worker of a remote scheduler.
 _WORKER_WAIT = "60s"
-# One pipeline per worker process: loading and coding hold this lock, so a worker started
-# with several threads loads the model once and never runs it in two threads at a time.
-_PIPELINE_LOCK = threading.Lock()
+# The name of the worker plugin that holds each worker's coder.
+PLUGIN = "allegiance-preload"
 
 
 def require_extra() -> None:
@@ -274,23 +272,30 @@ def _jsonl_slices(where: str, size: int) -> Iterator[tuple[int, int, int]]:
 
 # Workers ------------------------------------------------------------------------------------
 class Preload(WorkerPlugin):  # type: ignore[misc]
-    """Loads the pipeline when a worker starts, joins or restarts, so each worker process
-    loads it once and before its first task."""
+    """Holds the worker's coder and loads its pipeline when the worker starts, joins or
+    restarts, so each worker process loads it once and before its first task."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.coder = Coder(settings)
 
     async def setup(self, worker: Any) -> None:
         # In a thread: loading takes seconds and the worker's event loop must keep
         # answering the scheduler's heartbeats meanwhile.
-        await asyncio.to_thread(_load, self.settings)
+        await asyncio.to_thread(self.coder.load)
 
 
-def _load(settings: Settings) -> None:
-    from .run import preload
+def _worker_coder(settings: Settings) -> Coder:
+    """The coder this worker's plugin holds (a new one outside a worker, as in a test)."""
+    from distributed import get_worker
 
-    with _PIPELINE_LOCK:
-        preload(settings)
+    try:
+        plugin = get_worker().plugins.get(PLUGIN)
+    except ValueError:  # not running on a worker
+        plugin = None
+    if isinstance(plugin, Preload) and plugin.settings == settings:
+        return plugin.coder
+    return Coder(settings)
 
 
 def code_partition(part: Partition, settings: Settings, shards: str) -> tuple[str, int]:
@@ -306,11 +311,8 @@ def code_partition(part: Partition, settings: Settings, shards: str) -> tuple[st
     if rows is not None:
         return part.shard, rows
     items = list(read_partition(part, settings))
-    with _PIPELINE_LOCK:
-        coded = iter(code_raws([r for _, r in items if isinstance(r, RawDoc)], settings))
-    results = [
-        (key, raw, None) if isinstance(raw, Rejected) else (key, *next(coded)) for key, raw in items
-    ]
+    coded = _worker_coder(settings).code([raw for _, raw in items])
+    results = [(key, *c) for (key, _), c in zip(items, coded, strict=True)]
     # Written whole under a temporary name, then renamed: a shard under its final name is
     # always complete, whenever the worker dies.
     tmp = f"{final}.{uuid.uuid4().hex}.tmp"
@@ -530,7 +532,7 @@ class _Tasks:
                 continue
             if not self.order and not self.loading:
                 # Only now: a run with nothing left to code loads no model.
-                self.client.register_plugin(Preload(self.settings), name="allegiance-preload")
+                self.client.register_plugin(Preload(self.settings), name=PLUGIN)
                 self.loading = True
             future = self.client.submit(
                 code_partition,

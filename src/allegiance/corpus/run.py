@@ -20,20 +20,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from datasketch import LeanMinHash, MinHash, MinHashLSH
-
-from ..nlp.clean import _words
 from ..records import ArticleResult, RawDoc, Rejected
 from ..settings import Settings
+from .coder import Coded, Coder
+from .dedup import NearDuplicates
 from .inputs import read_feed, read_path
 from .store import Store
 
-# Near-duplicate detection: shingles of this many words, this many permutations, and the
-# Jaccard similarity above which two articles are the same story.
-_SHINGLE = 5
-_PERMUTATIONS = 64
-_NEAR = 0.8
-_SCHEME = "affine32"  # datasketch's hashing scheme, fixed so stored signatures stay valid
 # Inputs handed to the workers at a time: bounds memory whatever the corpus size.
 _WINDOW = 256
 
@@ -126,77 +119,18 @@ def read_url(fetcher: Any, url: str, settings: Settings) -> Iterator[tuple[str, 
         yield url, got
 
 
-# Near-duplicates ------------------------------------------------------------------------------
-def minhash(text: str) -> bytes:
-    """A MinHash signature of an article's word shingles, as bytes."""
-    words = [w.casefold() for w in _words(text)]
-    mh = MinHash(num_perm=_PERMUTATIONS, seed=1, scheme=_SCHEME)
-    mh.update_batch(
-        [
-            " ".join(words[i : i + _SHINGLE]).encode("utf-8")
-            for i in range(max(1, len(words) - _SHINGLE + 1))
-        ]
-    )
-    import numpy as np
-
-    return bytes(np.asarray(mh.hashvalues, dtype=np.uint64).tobytes())
-
-
-def _lean(signature: bytes) -> LeanMinHash:
-    import numpy as np
-
-    return LeanMinHash(seed=1, hashvalues=np.frombuffer(signature, dtype=np.uint64), scheme=_SCHEME)
-
-
-class NearDuplicates:
-    """MinHash LSH over the first copies stored so far."""
-
-    def __init__(self, store: Store) -> None:
-        self.lsh = MinHashLSH(threshold=_NEAR, num_perm=_PERMUTATIONS)
-        for article_id, signature in store.minhashes():
-            self.lsh.insert(article_id, _lean(signature))
-
-    def check(self, article_id: str, signature: bytes) -> str | None:
-        """The first copy this article repeats, or None (then it becomes a first copy)."""
-        mh = _lean(signature)
-        hits = sorted(h for h in self.lsh.query(mh) if h != article_id)
-        if hits:
-            return hits[0]
-        if article_id not in self.lsh:
-            self.lsh.insert(article_id, mh)
-        return None
-
-
 # Workers ----------------------------------------------------------------------------------
-# Per process: the pipeline loaded (and the settings it was loaded with). Workers are forked
-# after the parent loaded it, and share it.
-_WORKER: dict[str, Any] = {}
+# The coder of a forked worker process: set once, when the pool forks the worker, from the
+# parent's loaded coder (fork shares its memory; nothing is pickled).
+_FORKED: list[Coder] = []
 
 
-def preload(settings: Settings) -> None:
-    """Load the pipeline in this process, once per settings."""
-    if _WORKER.get("loaded_with") != settings:
-        from ..pipeline import Pipeline
-
-        _WORKER["pipeline"] = Pipeline(settings)
-        _WORKER["loaded_with"] = settings
+def _adopt(coder: Coder) -> None:
+    _FORKED[:] = [coder]
 
 
-def code_raws(
-    raws: list[RawDoc], settings: Settings
-) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
-    """Code raw documents with this process's pipeline: (result, MinHash or None) each."""
-    preload(settings)  # loads only on the first use in this process
-    pipe = _WORKER["pipeline"]
-    out = []
-    for result in pipe.run_many(raws):
-        signature = None if isinstance(result, Rejected) else minhash(result.article.text)
-        out.append((result, signature))
-    return out
-
-
-def _code_batch(raws: list[RawDoc]) -> list[tuple[ArticleResult | Rejected, bytes | None]]:
-    return code_raws(raws, _WORKER["settings"])
+def _code_forked(items: list[RawDoc | Rejected]) -> list[Coded]:
+    return _FORKED[0].code(items)
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
@@ -210,31 +144,33 @@ def ingest(
     workers: int = 1,
     batch_size: int = 64,
     progress: Callable[[Summary], None] | None = None,
+    coder: Coder | None = None,
 ) -> Summary:
-    """Read, code and store every article under the paths; return what happened."""
+    """Read, code and store every article under the paths; return what happened. ``coder``
+    is one already loaded (the benchmark loads it before its clock starts)."""
     summary = Summary()
     start = time.perf_counter()
     near = NearDuplicates(store)
+    coder = coder or Coder(settings)
     pool = None
-    _WORKER["settings"] = settings
     if workers > 1:
         # Load once here and fork: the workers share the loaded model instead of each
         # loading its own (as spaCy's own n_process does).
-        preload(settings)
-        pool = get_context("fork").Pool(workers)
+        coder.load()
+        pool = get_context("fork").Pool(workers, initializer=_adopt, initargs=(coder,))
     try:
         window: list[tuple[str, RawDoc | Rejected]] = []
         own = (store.path, store.path + ".wal")
         for item in read_inputs(paths, settings, skip=own):
             window.append(item)
             if len(window) >= _WINDOW:
-                _process(window, store, near, pool, batch_size, summary)
+                _process(window, store, near, (coder, pool), batch_size, summary)
                 window = []
                 if progress:
                     summary.seconds = time.perf_counter() - start
                     progress(summary)
         if window:
-            _process(window, store, near, pool, batch_size, summary)
+            _process(window, store, near, (coder, pool), batch_size, summary)
     finally:
         if pool is not None:
             pool.close()
@@ -249,24 +185,21 @@ def _process(
     window: list[tuple[str, RawDoc | Rejected]],
     store: Store,
     near: NearDuplicates,
-    pool: Any,
+    coding: tuple[Coder, Any],
     batch_size: int,
     summary: Summary,
 ) -> None:
+    """Code the inputs of a window not yet read, in order (in the pool's workers when there
+    is one), and store them."""
+    coder, pool = coding
     seen = store.seen(key for key, _ in window)
     fresh = [(k, r) for k, r in window if k not in seen]
     summary.read += len(window)
     summary.skipped += len(window) - len(fresh)
-    raws = [r for _, r in fresh if isinstance(r, RawDoc)]
-    chunks = _chunks(raws, 8)
-    coded_chunks = pool.map(_code_batch, chunks) if pool is not None else map(_code_batch, chunks)
-    coded = iter([c for chunk in coded_chunks for c in chunk])
-    items: list[tuple[str, ArticleResult | Rejected, bytes | None]] = []
-    for key, raw in fresh:
-        if isinstance(raw, Rejected):
-            items.append((key, raw, None))
-        else:
-            items.append((key, *next(coded)))
+    chunks = _chunks([r for _, r in fresh], 8)
+    done = pool.map(_code_forked, chunks) if pool is not None else map(coder.code, chunks)
+    coded = [c for chunk in done for c in chunk]
+    items = [(key, *c) for (key, _), c in zip(fresh, coded, strict=True)]
     store_results(items, store, near, batch_size, summary)
 
 

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..corpus.run import Summary, ingest, preload, read_corpus_texts
+from ..corpus.coder import Coder
+from ..corpus.run import Summary, ingest, read_corpus_texts
 from ..corpus.store import Store
 from ..settings import Settings
 
@@ -164,11 +165,12 @@ def run_bench(
                 )
             else:
                 # As for bare spaCy, loading happens before the clock starts.
-                preload(settings)
+                coder = Coder(settings)
+                coder.load()
                 store = Store.open(Path(tmp) / "bench.duckdb")
                 mem_ingest.start_clock()
                 start = time.perf_counter()
-                summary = ingest([str(path)], store, settings, workers)
+                summary = ingest([str(path)], store, settings, workers, coder=coder)
                 t_ingest = time.perf_counter() - start
                 cpu_ingest = mem_ingest.cpu_seconds()
                 store.close()
@@ -215,7 +217,7 @@ def _cluster_ingest(
 ) -> tuple[float, float, Summary, dict[str, Any]]:
     """Ingest on Dask: the clock starts once the workers are up with the pipeline loaded
     (as for bare spaCy and the local run); that start-up is reported on its own."""
-    from ..corpus.cluster import Preload, connect, ingest_on_cluster, local_workers
+    from ..corpus.cluster import PLUGIN, Preload, connect, ingest_on_cluster, local_workers
 
     # Eight partitions a worker at least: the last partition runs while other workers have
     # nothing left, so on a short corpus a smaller partition shortens that tail.
@@ -223,7 +225,7 @@ def _cluster_ingest(
     size = max(1, min(128, articles // (8 * local_workers(cluster))))
     began = time.perf_counter()
     with connect(cluster) as client:
-        client.register_plugin(Preload(settings), name="allegiance-preload")
+        client.register_plugin(Preload(settings), name=PLUGIN)
         startup = time.perf_counter() - began
         store = Store.open(tmp / "bench.duckdb")
         sampler.start_clock()

@@ -33,6 +33,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..alignment import Options, backers, graph_json, sides, ties_from_rows
+from ..corpus.coder import Coder
 from ..corpus.store import EVENT_COLUMNS, EventFilter, Store, StoreError
 from ..errors import AllegianceError
 from ..hygiene import cell
@@ -95,7 +96,7 @@ class _State:
     def __init__(self, settings: ServeSettings, store: Store) -> None:
         self.settings, self.store = settings, store
         self.lock = threading.Lock()
-        self.coding = threading.Lock()  # one article coded at a time, outside ``lock``
+        self.coder = Coder(settings.pipeline)  # codes one article at a time, outside ``lock``
         self.near: Any = None
         self.generation = 0  # writes so far: a cache entry computed across one is dropped
         self.cache: dict[tuple[Any, ...], Any] = {}
@@ -539,7 +540,7 @@ def _require_token(state: StateDep, request: Request) -> None:
 def _ingest(state: _State, article: ArticleIn) -> Any:
     """Code the article outside the store's lock (readers go on meanwhile; one article is
     coded at a time), then take the lock only to write it."""
-    from ..corpus.run import NearDuplicates, code_raws, preload, store_coded
+    from ..corpus.run import NearDuplicates, store_coded
     from ..records import RawDoc
 
     if (article.text is None) == (article.html is None):
@@ -562,9 +563,7 @@ def _ingest(state: _State, article: ArticleIn) -> Any:
         url=article.url,
     )
     try:
-        with state.coding:
-            preload(state.settings.pipeline)
-            coded = code_raws([raw], state.settings.pipeline)
+        coded = state.coder.code([raw])  # one at a time, outside the store's lock
     except AllegianceError as exc:
         raise ApiError(500, f"the pipeline could not run: {exc}") from exc
     with state.lock:
