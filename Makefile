@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lock clean browser
+.PHONY: demo test test-fast lint lock clean browser screenshots baseline
 
 $(STAMP): requirements/pip.txt requirements/main.txt requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,20 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m ruff check src tests
 	$(PY) -m pytest -q
+
+# The tests that need no spaCy model (layout, constructions on hand-built parses, readers,
+# scorers): seconds, for the edit-test loop. A test that loads the model fails here.
+test-fast: $(STAMP)
+	ALLEGIANCE_FAST_TESTS=1 $(PY) -m pytest -q -m "not slow and not browser and not cluster"
+
+# Explicit rewrites of tracked files, never done by `make test`: the README's screenshot of
+# the page, and the quality baseline the eval gates hold (refuses to lower a figure unless
+# ALLOW_LOWER=1 says so).
+screenshots: $(STAMP) browser
+	$(PY) -m pytest -q tests/test_web.py --update-screenshots
+
+baseline: $(STAMP)
+	$(PY) tests/quality_baseline.py --write $(if $(ALLOW_LOWER),--allow-lower,)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from allegiance.corpus.store import Store
 from allegiance.pipeline import Pipeline
 from allegiance.records import ArticleResult, RawDoc
-from allegiance.serve.app import ServeSettings, create_app
+from allegiance.serve import ServeSettings, create_app
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus.jsonl"
 

@@ -27,6 +27,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite tests/golden/*.json from the current output.",
     )
+    parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        help="Write the browser test's screenshot into docs/ (`make screenshots`).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `make test-fast` runs without the spaCy model: a test that loads it there fails and
+    # names itself, so it can be marked slow.
+    if os.environ.get("ALLEGIANCE_FAST_TESTS"):
+        import spacy
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("this test loads the spaCy model: mark it @pytest.mark.slow")
+
+        spacy.load = refuse  # type: ignore[assignment]
 
 
 @pytest.fixture(scope="session")

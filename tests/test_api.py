@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from allegiance.cli import main
 from allegiance.corpus.store import EVENT_COLUMNS, EventFilter, Store
-from allegiance.serve.app import ServeSettings, create_app
+from allegiance.serve import ServeSettings, create_app
 from conftest import ROOT, SCRIPT_ARTICLE, TOKEN
 
 pytestmark = pytest.mark.slow
@@ -277,7 +277,7 @@ def test_api_write_refreshes_the_cached_camps(writer):
 
 
 def test_api_warm_builds_the_camps_in_the_background(demo_store):
-    from allegiance.serve.app import warm
+    from allegiance.serve import warm
 
     app = create_app(ServeSettings(db=demo_store))
     warm(app).join(60)

@@ -30,7 +30,7 @@ from fastapi.testclient import TestClient
 from allegiance.cli import main
 from allegiance.cli.group import failure_message
 from allegiance.corpus.store import Store
-from allegiance.serve.app import ServeSettings, create_app
+from allegiance.serve import ServeSettings, create_app
 from conftest import TOKEN
 
 pytestmark = pytest.mark.slow

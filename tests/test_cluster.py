@@ -19,15 +19,9 @@ from click.testing import CliRunner
 from distributed import get_task_stream
 
 from allegiance.cli import main
-from allegiance.corpus.cluster import (
-    Partition,
-    code_partition,
-    connect,
-    ingest_on_cluster,
-    plan,
-    read_partition,
-)
+from allegiance.corpus.cluster import code_partition, connect, ingest_on_cluster, read_partition
 from allegiance.corpus.coder import Coder
+from allegiance.corpus.partitions import Partition, plan
 from allegiance.corpus.run import ingest, read_inputs
 from allegiance.corpus.store import Store
 from allegiance.records import Rejected

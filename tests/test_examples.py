@@ -51,9 +51,13 @@ def _run(pipeline, rec: dict) -> dict:
 def test_example_article_matches_golden(pipeline, update_golden, rec):
     got = _summary(_run(pipeline, rec))
     path = GOLDEN / f"{rec['id']}.json"
-    if update_golden or not path.exists():
+    if update_golden:
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps(got, indent=1) + "\n", encoding="utf-8")
+    assert path.exists(), (
+        f"no golden file {path.name}: write it with `pytest tests/test_examples.py "
+        "--update-golden` and read it before committing"
+    )
     assert got == json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from allegiance.corpus.inputs import published_date, read_feed, read_stream, record
 from allegiance.nlp.clean import clean_article
 from allegiance.records import RawDoc, Rejected
-from allegiance.serve.app import ServeSettings, create_app
+from allegiance.serve import ServeSettings, create_app
 from allegiance.settings import Settings
 from conftest import TOKEN
 

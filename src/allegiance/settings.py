@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -42,8 +42,3 @@ class Settings:
         default=20.0,
         metadata={"help": "Seconds one http(s) request may take in all, connecting included."},
     )
-
-
-def describe() -> list[tuple[str, object, str]]:
-    """Return (name, default, help) for every setting, for docs and ``--help``."""
-    return [(f.name, f.default, f.metadata.get("help", "")) for f in fields(Settings)]

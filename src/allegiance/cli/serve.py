@@ -31,7 +31,7 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
 
     import uvicorn
 
-    from ..serve.app import ServeSettings, create_app, warm
+    from ..serve import ServeSettings, create_app, warm
 
     _check_port(host, port)
     token = os.environ.get("ALLEGIANCE_TOKEN") or None

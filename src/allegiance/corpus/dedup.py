@@ -19,6 +19,7 @@ _PERMUTATIONS = 64
 _NEAR = 0.8
 _SCHEME = "affine32"  # datasketch's hashing scheme, fixed so stored signatures stay valid
 
+
 def minhash(text: str) -> bytes:
     """A MinHash signature of an article's word shingles, as bytes."""
     words = [w.casefold() for w in _words(text)]
@@ -57,5 +58,3 @@ class NearDuplicates:
         if article_id not in self.lsh:
             self.lsh.insert(article_id, mh)
         return None
-
-

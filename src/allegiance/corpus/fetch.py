@@ -242,7 +242,7 @@ def fetch_document(
 ) -> tuple[bytes, str] | RawDoc | Rejected:
     """A fetched page as a RawDoc (HTML, its URL the one it was read from) or raw bytes and
     type for a feed."""
-    from .inputs import plain
+    from ..nlp.clean import plain
 
     got = fetcher.fetch(url, max_bytes)
     if isinstance(got, Rejected):

@@ -28,6 +28,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ..nlp.clean import plain
 from ..records import Notice, RawDoc, Rejected
 from ..settings import Settings
 
@@ -38,10 +39,6 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _FEED_SUFFIXES = (".rss", ".atom", ".xml")
 # Fields of a JSON Lines record that may hold its publication date, in order of preference.
 DATE_FIELDS = ("published", "date", "pubdate", "published_at", "datetime")
-# Characters that change how text shows or splits words without being text: zero-width
-# spaces and joiners, the soft hyphen, the byte-order mark, bidirectional controls.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # A publication date must name its year in full: "Dec 17, 20" is a truncated value, not 2020.
 _FULL_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 _EARLIEST_YEAR = 1900
@@ -75,12 +72,6 @@ def decode(data: bytes, source: str) -> str | Rejected:
     if control > _MAX_CONTROL_SHARE * min(len(text), 65_536):
         return _reject(source, "binary file", "too many control characters for a text article")
     return text
-
-
-def plain(text: str) -> str:
-    """Text without invisible format characters, and with any lone surrogate (which a JSON
-    string can hold but no file can store) replaced by U+FFFD."""
-    return _SURROGATE.sub("\ufffd", _INVISIBLE.sub("", text))
 
 
 # Publication dates ------------------------------------------------------------------------------

@@ -92,3 +92,46 @@ GDELT = """
            lat AS ActionGeo_Lat, lon AS ActionGeo_Long, first_source AS SOURCEURL,
            type AS PloverType, mode AS PloverMode, modality AS Modality
     FROM ({inner})"""
+
+
+def ties_query(since: date | None, until: date | None) -> tuple[str, list[Any]]:
+    """Events between two named actors, with both actors, the sentences and modalities of
+    their reports and the countries those sentences name, for the alignment graph."""
+    clauses, params = ["e.target_id IS NOT NULL", "NOT coalesce(e.target_implied, false)"], []
+    if since:
+        clauses.append("e.date >= ?")
+        params.append(since.isoformat())
+    if until:
+        clauses.append("e.date <= ?")
+        params.append(until.isoformat() + "~")
+    return _TIES.format(where=" AND ".join(clauses)), params
+
+
+_TIES = """
+    WITH said AS (
+        SELECT r.event_id, list(r.article_id ORDER BY r.article_id, r.sentence_start)
+                   AS articles,
+               list(r.sentence ORDER BY r.article_id, r.sentence_start) AS sentences,
+               list(r.modality ORDER BY r.article_id, r.sentence_start) AS modalities
+        FROM reports r GROUP BY r.event_id),
+    named AS (
+        SELECT r.event_id, list(a.country ORDER BY r.article_id, m.start_char) AS context
+        FROM reports r
+        JOIN mentions m ON m.article_id = r.article_id
+             AND m.start_char >= r.sentence_start AND m.start_char < r.sentence_end
+        JOIN actors a ON a.id = m.actor_id
+        WHERE a.country IS NOT NULL
+        GROUP BY r.event_id)
+    SELECT e.id AS id, e.type AS type, e.mode AS mode, e.date AS date,
+           e.modality AS modality, e.confidence AS confidence, e.num_articles AS articles,
+           e.location_country AS location,
+           s.id AS s_id, s.name AS s_name, s.country AS s_country, s.sector AS s_sector,
+           s.kind AS s_kind, s.code AS s_code,
+           t.id AS t_id, t.name AS t_name, t.country AS t_country, t.sector AS t_sector,
+           t.kind AS t_kind, t.code AS t_code,
+           said.articles AS report_articles, said.sentences AS sentences,
+           said.modalities AS modalities, named.context AS context
+    FROM events e JOIN actors s ON s.id = e.source_id JOIN actors t ON t.id = e.target_id
+    LEFT JOIN said ON said.event_id = e.id LEFT JOIN named ON named.event_id = e.id
+    WHERE {where}
+    ORDER BY e.id"""

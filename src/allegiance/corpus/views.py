@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from ..hygiene import sql_cell
-from .queries import GDELT, EventFilter, event_query
+from .queries import GDELT, EventFilter, event_query, ties_query
 
 
 class StoreViews:
@@ -49,67 +49,9 @@ class StoreViews:
     def ties(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
         """Events between two actors with both actors' records, the sentences that report
         them and the countries those sentences name (the alignment graph's input)."""
-        clauses, params = ["e.target_id IS NOT NULL", "NOT coalesce(e.target_implied, false)"], []
-        if since:
-            clauses.append("e.date >= ?")
-            params.append(since.isoformat())
-        if until:
-            clauses.append("e.date <= ?")
-            params.append(until.isoformat() + "~")
-        cur = self.con.execute(
-            f"""
-            WITH said AS (
-                SELECT r.event_id, list(r.article_id ORDER BY r.article_id, r.sentence_start)
-                           AS articles,
-                       list(r.sentence ORDER BY r.article_id, r.sentence_start) AS sentences,
-                       list(r.modality ORDER BY r.article_id, r.sentence_start) AS modalities
-                FROM reports r GROUP BY r.event_id),
-            named AS (
-                SELECT r.event_id, list(a.country ORDER BY r.article_id, m.start_char)
-                           AS context
-                FROM reports r
-                JOIN mentions m ON m.article_id = r.article_id
-                     AND m.start_char >= r.sentence_start AND m.start_char < r.sentence_end
-                JOIN actors a ON a.id = m.actor_id
-                WHERE a.country IS NOT NULL
-                GROUP BY r.event_id)
-            SELECT e.id, e.type, e.mode, e.date, e.modality, e.confidence, e.num_articles,
-                   e.location_country,
-                   s.id, s.name, s.country, s.sector, s.kind, s.code,
-                   t.id, t.name, t.country, t.sector, t.kind, t.code,
-                   said.articles, said.sentences, said.modalities, named.context
-            FROM events e JOIN actors s ON s.id = e.source_id JOIN actors t ON t.id = e.target_id
-            LEFT JOIN said ON said.event_id = e.id LEFT JOIN named ON named.event_id = e.id
-            WHERE {" AND ".join(clauses)}
-            ORDER BY e.id""",
-            params,
-        )
-        names = [
-            "id",
-            "type",
-            "mode",
-            "date",
-            "modality",
-            "confidence",
-            "articles",
-            "location",
-            "s_id",
-            "s_name",
-            "s_country",
-            "s_sector",
-            "s_kind",
-            "s_code",
-            "t_id",
-            "t_name",
-            "t_country",
-            "t_sector",
-            "t_kind",
-            "t_code",
-            "report_articles",
-            "sentences",
-            "modalities",
-            "context",
-        ]
+        sql, params = ties_query(since, until)
+        cur = self.con.execute(sql, params)
+        names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def rejects(self) -> list[dict[str, Any]]:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
 from datetime import date
 
-from ..corpus.inputs import plain
 from ..records import Article, RawDoc, Rejected, Removed, content_id
 from ..settings import Settings
 
@@ -28,6 +26,10 @@ _MIN_PARAGRAPH_WORDS = 8
 # A question teaser is one short question standing alone between paragraphs.
 _MAX_TEASER_WORDS = 20
 
+# Characters that change how text shows or splits words without being text: zero-width
+# spaces and joiners, the soft hyphen, the byte-order mark, bidirectional controls.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _READING_TIME = re.compile(r"^\d+\s*(?:min(?:ute)?s?|mins?)\.?(?:\s+read)?$", re.I)
 _TEASER_PREFIX = re.compile(r"^(?:read more|related|see also|more on this|recommended)\b", re.I)
@@ -121,6 +123,12 @@ _ENGLISH = frozenset(
         "or",
     ]
 )
+
+
+def plain(text: str) -> str:
+    """Text without invisible format characters, and with any lone surrogate (which a JSON
+    string can hold but no file can store) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", _INVISIBLE.sub("", text))
 
 
 def _words(line: str) -> list[str]:
@@ -366,9 +374,3 @@ def clean_article(raw: RawDoc, settings: Settings) -> Article | Rejected:
         url=raw.url,
         notices=raw.notices,
     )
-
-
-def clean_articles(raws: Iterable[RawDoc], settings: Settings) -> Iterator[Article | Rejected]:
-    """Lazily clean a stream of documents."""
-    for raw in raws:
-        yield clean_article(raw, settings)

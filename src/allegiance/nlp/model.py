@@ -30,11 +30,6 @@ def load_pipeline(settings: Settings) -> Language:
         ) from exc
 
 
-def parse(nlp: Language, text: str) -> Doc:
-    """Parse one text."""
-    return nlp(text)
-
-
 def parse_many(
     nlp: Language, items: Iterable[tuple[str, T]], settings: Settings
 ) -> Iterator[tuple[Doc, T]]:

@@ -95,12 +95,6 @@ def _tree(root: int) -> list[int]:
     return out
 
 
-def _tree_rss(root: int) -> int:
-    """Memory of a process and all its descendants, counted as PSS: pages the forked
-    workers share with their parent are split between them, not counted twice."""
-    return sum(_pss(pid) for pid in _tree(root))
-
-
 def _cpu(pid: int) -> float:
     """User plus system CPU seconds of a process so far (0 when it is gone)."""
     try:
@@ -133,8 +127,6 @@ def run_bench(
     With ``cluster`` (``local:N``) the ingest runs on a Dask LocalCluster of N single-thread
     workers, and bare spaCy on N processes.
     """
-    import spacy
-
     records = read_corpus_texts(corpus, limit)
     texts = [r.get("text") or "" for r in records]
     words = sum(len(t.split()) for t in texts)
@@ -145,16 +137,7 @@ def run_bench(
         require_extra()  # before the spaCy run, so a missing extra fails at once
         workers = local_workers(cluster)
 
-    with _PeakMemory() as mem_spacy:
-        nlp = spacy.load(settings.model)
-        mem_spacy.start_clock()
-        start = time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=settings.batch_size, n_process=workers):
-            pass
-        t_spacy = time.perf_counter() - start
-        cpu_spacy = mem_spacy.cpu_seconds()
-    del nlp
-
+    t_spacy, cpu_spacy, mem_spacy = _bare_spacy(texts, settings, workers)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         _write_corpus(path, records)
@@ -164,16 +147,9 @@ def run_bench(
                     path, Path(tmp), settings, cluster, mem_ingest
                 )
             else:
-                # As for bare spaCy, loading happens before the clock starts.
-                coder = Coder(settings)
-                coder.load()
-                store = Store.open(Path(tmp) / "bench.duckdb")
-                mem_ingest.start_clock()
-                start = time.perf_counter()
-                summary = ingest([str(path)], store, settings, workers, coder=coder)
-                t_ingest = time.perf_counter() - start
-                cpu_ingest = mem_ingest.cpu_seconds()
-                store.close()
+                t_ingest, cpu_ingest, summary = _local_ingest(
+                    path, Path(tmp), settings, workers, mem_ingest
+                )
                 extra = {}
 
     return {
@@ -191,9 +167,40 @@ def run_bench(
         "events": summary.events,
         "rejects": summary.rejects,
         **extra,
-        "peak memory spaCy (MB, PSS)": round(mem_spacy.peak / 2**20),
+        "peak memory spaCy (MB, PSS)": round(mem_spacy / 2**20),
         "peak memory allegiance (MB, PSS)": round(mem_ingest.peak / 2**20),
     }
+
+
+def _bare_spacy(texts: list[str], settings: Settings, workers: int) -> tuple[float, float, int]:
+    """Wall and CPU seconds and peak memory of bare spaCy over the texts, loading outside the
+    clock."""
+    import spacy
+
+    with _PeakMemory() as mem:
+        nlp = spacy.load(settings.model)
+        mem.start_clock()
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=settings.batch_size, n_process=workers):
+            pass
+        seconds, cpu = time.perf_counter() - start, mem.cpu_seconds()
+    return seconds, cpu, mem.peak
+
+
+def _local_ingest(
+    path: Path, tmp: Path, settings: Settings, workers: int, mem: _PeakMemory
+) -> tuple[float, float, Summary]:
+    """Wall and CPU seconds of ingest on this machine; as for bare spaCy, the model loads
+    before the clock starts."""
+    coder = Coder(settings)
+    coder.load()
+    store = Store.open(tmp / "bench.duckdb")
+    mem.start_clock()
+    start = time.perf_counter()
+    summary = ingest([str(path)], store, settings, workers, coder=coder)
+    seconds, cpu = time.perf_counter() - start, mem.cpu_seconds()
+    store.close()
+    return seconds, cpu, summary
 
 
 def _write_corpus(path: Path, records: list[dict[str, Any]]) -> None:

@@ -245,68 +245,68 @@ def regional_peoples(doc: Doc, drafts: list[Draft]) -> list[Draft]:
     "ethnic Albanians" to the country the story is about, not to Albania."""
     index = by_token(drafts)
     merged: set[int] = set()
-    out = []
+    out: list[Draft] = []
     countries = Counter(d.actor.country for d in drafts if d.kind in COUNTRYISH)
     for d in sorted(drafts, key=lambda d: d.start):
         if id(d) in merged:
             continue
-        head = doc[d.head]
-        if d.kind == "demonym" and any(c.lower_ == "ethnic" for c in head.children):
-            others = [(n, c) for c, n in countries.items() if c and c != d.actor.country]
-            if others:
-                home = max(others)[1]
-                actor = replace(
-                    d.actor,
-                    id=f"{home}-{slug(head.text)}",
-                    country=home,
-                    name=f"ethnic {head.text}",
-                    kind="agent",
-                )
-                out.append(
-                    Draft(
-                        d.start,
-                        d.end,
-                        actor,
-                        "an ethnic minority in the story's country",
-                        "agent",
-                        head=d.head,
-                        text=d.text,
-                    )
-                )
-                continue
-        if d.kind == "demonym" and head.pos_ in ("NOUN", "PROPN") and head.dep_ != "amod":
-            mod = next(
-                (
-                    index[c.i]
-                    for c in head.children
-                    if c.dep_ in ("amod", "compound")
-                    and c.i in index
-                    and index[c.i].kind in COUNTRYISH
-                    and index[c.i].actor.country != d.actor.country
-                ),
-                None,
-            )
-            if mod is not None:
-                merged.add(id(mod))
-                out = [x for x in out if x is not mod]
-                span = doc[mod.start : d.end]
-                actor = replace(
-                    mod.actor,
-                    id=f"{mod.actor.country}-{slug(head.text)}",
-                    name=span.text,
-                    kind="agent",
-                )
-                out.append(
-                    Draft(
-                        mod.start,
-                        d.end,
-                        actor,
-                        "a people named with its country",
-                        "agent",
-                        head=d.head,
-                        text=span.text,
-                    )
-                )
-                continue
+        minority = _ethnic_minority(doc, d, countries)
+        if minority is not None:
+            out.append(minority)
+            continue
+        found = _people_of_place(doc, d, index)
+        if found is not None:
+            people, mod = found
+            merged.add(id(mod))
+            out = [x for x in out if x is not mod]
+            out.append(people)
+            continue
         out.append(d)
     return out
+
+
+def _ethnic_minority(doc: Doc, d: Draft, countries: Counter[str | None]) -> Draft | None:
+    """ "ethnic Albanians": a people of the country the story names most, not their own."""
+    head = doc[d.head]
+    if d.kind != "demonym" or not any(c.lower_ == "ethnic" for c in head.children):
+        return None
+    others = [(n, c) for c, n in countries.items() if c and c != d.actor.country]
+    if not others:
+        return None
+    home = max(others)[1]
+    actor = replace(
+        d.actor,
+        id=f"{home}-{slug(head.text)}",
+        country=home,
+        name=f"ethnic {head.text}",
+        kind="agent",
+    )
+    rule = "an ethnic minority in the story's country"
+    return Draft(d.start, d.end, actor, rule, "agent", head=d.head, text=d.text)
+
+
+def _people_of_place(doc: Doc, d: Draft, index: dict[int, Draft]) -> tuple[Draft, Draft] | None:
+    """ "Bosnian Serbs": the people, named with the country that modifies it, and that
+    modifier's draft, which the people replaces."""
+    head = doc[d.head]
+    if d.kind != "demonym" or head.pos_ not in ("NOUN", "PROPN") or head.dep_ == "amod":
+        return None
+    mod = next(
+        (
+            index[c.i]
+            for c in head.children
+            if c.dep_ in ("amod", "compound")
+            and c.i in index
+            and index[c.i].kind in COUNTRYISH
+            and index[c.i].actor.country != d.actor.country
+        ),
+        None,
+    )
+    if mod is None:
+        return None
+    span = doc[mod.start : d.end]
+    actor = replace(
+        mod.actor, id=f"{mod.actor.country}-{slug(head.text)}", name=span.text, kind="agent"
+    )
+    rule = "a people named with its country"
+    return Draft(mod.start, d.end, actor, rule, "agent", head=d.head, text=span.text), mod

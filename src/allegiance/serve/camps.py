@@ -1,0 +1,130 @@
+"""Routes of the camps and the graph, and the cache that keeps them: the alignment of the
+whole store takes seconds, so each window's is built once and kept until a write."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query
+
+from ..alignment import Options, backers, graph_json, sides, ties_from_rows
+from .guard import ApiError
+from .state import TEXT, State, StateDep
+
+
+# Sides and graph ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CampsQuery:
+    """The query string of /api/sides and /api/graph: a theatre and a time window."""
+
+    theatre: str | None
+    since: date | None
+    until: date | None
+    half_life_days: float | None
+
+
+def camps_query(
+    theatre: Annotated[
+        str | None, Query(max_length=TEXT, description="ISO3 code or country name.")
+    ] = None,
+    since: date | None = None,
+    until: date | None = None,
+    half_life_days: Annotated[float | None, Query(gt=0)] = None,
+) -> CampsQuery:
+    return CampsQuery(theatre or None, since, until, half_life_days)
+
+
+CampsDep = Annotated[CampsQuery, Depends(camps_query)]
+
+
+def graph_routes(r: APIRouter) -> None:
+    @r.get("/api/sides", tags=["camps"])
+    def sides(state: StateDep, q: CampsDep) -> dict[str, Any]:
+        """The theatres (conflicts) with their camps, neutral actors and the evidence."""
+        return {"theatres": [t.to_dict() for t in _wanted_theatres(state, q)]}
+
+    @r.get("/api/graph", tags=["camps"])
+    def graph(state: StateDep, q: CampsDep) -> dict[str, Any]:
+        """Nodes with their camp per theatre, and signed edges weighted by their evidence."""
+        return graph_json(_wanted_theatres(state, q))
+
+
+def _wanted_theatres(state: State, q: CampsQuery) -> list[Any]:
+    """The theatres a camps query asks for; 404 when it names one the store lacks."""
+    found = theatres_of(state, q.theatre, q.since, q.until, q.half_life_days)
+    if q.theatre and not found:
+        raise ApiError(404, f"no theatre {q.theatre!r} in the store; list them with /api/sides")
+    return found
+
+
+# The alignment graph of the whole store is computed once per window and kept until a write:
+# on 100,000 events it takes seconds, and every page view asks for it. Only the query holds
+# the store's lock; building ties and camps runs beside other requests.
+_CACHED_WINDOWS = 8
+
+
+def _cached(state: State, key: tuple[Any, ...], make: Any) -> Any:
+    with state.lock:
+        if key in state.cache:
+            return state.cache[key]
+        generation = state.generation
+    value = make()
+    with state.lock:
+        if state.generation == generation:  # no write meanwhile: the value is current
+            if len(state.cache) >= _CACHED_WINDOWS:
+                state.cache.clear()
+            state.cache[key] = value
+    return value
+
+
+def _ties(state: State, since: date | None, until: date | None) -> list[Any]:
+    def make() -> list[Any]:
+        with state.lock:
+            rows = state.store.ties(since, until)
+        return ties_from_rows(rows)
+
+    return _cached(state, ("ties", since, until), make)
+
+
+def warm(app: FastAPI) -> threading.Thread:
+    """Build the camps of the whole store in the background, so the page's first view
+    does not wait for them."""
+    state: State = app.state.allegiance
+
+    def run() -> None:
+        try:
+            theatres_of(state, None, None, None, None)
+        except Exception:  # the first request computes it again and reports why
+            return
+
+    thread = threading.Thread(target=run, name="allegiance-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def theatres_of(
+    state: State,
+    theatre: str | None,
+    since: date | None,
+    until: date | None,
+    half_life_days: float | None,
+) -> list[Any]:
+    """The theatres in the window (all, or the one named by ISO3 code or name)."""
+    ties = _ties(state, since, until)
+    options = Options(since=since, until=until, half_life_days=half_life_days)
+    found = _cached(state, ("sides", since, until, half_life_days), lambda: sides(ties, options))
+    if not theatre:
+        return list(found)
+    wanted = theatre.casefold()
+    return [t for t in found if wanted in (t.country.casefold(), t.name.casefold())]
+
+
+def backers_of(
+    state: State, actor_id: str, since: date | None, until: date | None
+) -> dict[str, Any]:
+    ties = _ties(state, since, until)
+    result: dict[str, Any] = backers(ties, actor_id, Options(since=since, until=until))
+    return result

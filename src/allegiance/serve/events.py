@@ -1,0 +1,167 @@
+"""Routes of events and actors: pages by cursor, one event with its reports, the timeline,
+the health of the server, actors and one actor's backers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from ..corpus.store import EVENT_COLUMNS, EventFilter
+from ..hygiene import cell
+from .camps import backers_of
+from .guard import ApiError
+from .state import MAX_PAGE, TEXT, StateDep, version
+
+
+# Events ------------------------------------------------------------------------------------
+def event_filter(
+    actor: Annotated[
+        str | None, Query(max_length=TEXT, description="Actor id, code or part of its name.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        Query(alias="type", max_length=20, description="PLOVER type (act or PLOVER view)."),
+    ] = None,
+    country: Annotated[
+        str | None,
+        Query(pattern="^[A-Za-z]{3}$", description="ISO3 code of either actor or the place."),
+    ] = None,
+    since: Annotated[date | None, Query(description="First event date, YYYY-MM-DD.")] = None,
+    until: Annotated[date | None, Query(description="Last event date, YYYY-MM-DD.")] = None,
+) -> EventFilter:
+    """The filters of ``allegiance events``, from the query string."""
+    if since and until and since > until:
+        raise ApiError(422, f"since ({since}) is after until ({until}); swap them")
+    return EventFilter(actor or None, kind or None, country or None, since, until)
+
+
+FilterDep = Annotated[EventFilter, Depends(event_filter)]
+
+
+def encode_cursor(key: tuple[str, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    """The (date, id) sort key a cursor holds."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        day, event = json.loads(raw)
+        if isinstance(day, str) and isinstance(event, str):
+            return day, event
+    except (binascii.Error, ValueError, TypeError):
+        pass
+    raise ApiError(
+        400, f"cursor {cursor[:40]!r} is not one this server gave; leave it out for page one"
+    )
+
+
+def event_routes(r: APIRouter) -> None:
+    @r.get("/api/events", tags=["events"])
+    def list_events(
+        state: StateDep,
+        where: FilterDep,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        cursor: Annotated[
+            str | None, Query(max_length=TEXT, description="next_cursor of the last page.")
+        ] = None,
+        fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+    ) -> Any:
+        """Events, newest first, a page at a time: pass ``next_cursor`` back as ``cursor``."""
+        after = decode_cursor(cursor) if cursor else None
+        with state.lock:
+            rows, last = state.store.events_page(where, limit, after)
+            total = state.store.count_events(where)
+        following = encode_cursor(last) if last else None
+        if fmt == "csv":
+            return _csv(rows, following, total)
+        return {"total": total, "limit": limit, "next_cursor": following, "events": rows}
+
+    @r.get("/api/events/{event_id}", tags=["events"])
+    def get_event(state: StateDep, event_id: str) -> dict[str, Any]:
+        """One event, with each sentence that reported it and the spans in that sentence."""
+        with state.lock:
+            event = state.store.event(event_id)
+        if event is None:
+            raise ApiError(404, f"no event {event_id!r}; ids come from /api/events")
+        event["reports"] = [_sentence_spans(rep) for rep in event["reports"]]
+        return event
+
+    @r.get("/api/timeline", tags=["events"])
+    def timeline(state: StateDep, where: FilterDep) -> dict[str, Any]:
+        """Events per month and QuadClass under the same filters as /api/events."""
+        with state.lock:
+            months = state.store.timeline(where)
+        return {"months": months}
+
+    @r.get("/api/health", tags=["meta"])
+    def health(state: StateDep) -> dict[str, Any]:
+        """Whether the server and its store answer, their size and whether writes are on."""
+        with state.lock:
+            stats = state.store.stats()
+        writes = "on (bearer token)" if state.settings.token else "off: ALLEGIANCE_TOKEN not set"
+        return {"status": "ok", "version": version(), "writes": writes, **stats}
+
+
+def _csv(rows: list[dict[str, Any]], following: str | None, total: int) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(EVENT_COLUMNS), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
+    headers = {"X-Total-Count": str(total)}
+    if following:
+        headers["X-Next-Cursor"] = following
+    return Response(out.getvalue(), headers=headers, media_type="text/csv; charset=utf-8")
+
+
+def _sentence_spans(report: dict[str, Any]) -> dict[str, Any]:
+    """A report with its source, target and trigger as spans of its sentence."""
+    base = report["sentence_start"]
+    spans = []
+    for kind in ("source", "target", "trigger"):
+        text, start = report.get(f"{kind}_text"), report.get(f"{kind}_start")
+        if text and start is not None and start >= base:
+            spans.append(
+                {"kind": kind, "text": text, "start": start - base, "end": start - base + len(text)}
+            )
+    return {**report, "spans": sorted(spans, key=lambda s: s["start"])}
+
+
+# Actors -------------------------------------------------------------------------------------
+def actor_routes(r: APIRouter) -> None:
+    @r.get("/api/actors", tags=["actors"])
+    def list_actors(
+        state: StateDep,
+        q: Annotated[
+            str | None, Query(max_length=TEXT, description="Part of an id or name, or a code.")
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    ) -> dict[str, Any]:
+        """Actors, most mentioned first, with their mention and event counts."""
+        with state.lock:
+            rows, total = state.store.actors_page(q, limit, offset)
+        return {"total": total, "limit": limit, "offset": offset, "actors": rows}
+
+    @r.get("/api/actors/{actor_id}", tags=["actors"])
+    def get_actor(
+        state: StateDep,
+        actor_id: str,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> dict[str, Any]:
+        """One actor, its events by type, and who backs and opposes it, year by year."""
+        with state.lock:
+            actor = state.store.actor(actor_id)
+        if actor is None:
+            raise ApiError(404, f"no actor {actor_id!r}; search them with /api/actors?q=...")
+        sides = backers_of(state, actor_id, since, until)
+        return {**actor, "backers": sides["backers"], "opponents": sides["opponents"]}
