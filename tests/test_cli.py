@@ -137,6 +137,19 @@ def test_extract_reads_stdin(runner, pipeline):
     assert json.loads(result.stdout)["events"]
 
 
+@pytest.mark.slow
+def test_extract_explain_gives_each_event_its_rule(runner, pipeline):
+    args = ["extract", "-", "--published", "2020-02-29"]
+    plain = json.loads(runner.invoke(main, [*args, "--format", "jsonl"], input=STORY).stdout)
+    assert plain["events"] and all("rule" not in e for e in plain["events"])
+    result = runner.invoke(main, [*args, "--format", "jsonl", "--explain"], input=STORY)
+    events = json.loads(result.stdout)["events"]
+    assert [{k: v for k, v in e.items() if k != "rule"} for e in events] == plain["events"]
+    assert {e["rule"].split(";")[0] for e in events} <= {"verb", "light", "nominal"}
+    table = runner.invoke(main, [*args, "--explain"], input=STORY).stdout.splitlines()
+    assert table[1].split()[-1] == "rule" and table[3].split()[-1] in ("verb", "light")
+
+
 def test_every_command_has_help(runner):
     for name, command in main.commands.items():
         assert command.help, name

@@ -68,6 +68,7 @@ def _event(type_: str, source: Actor, target: Actor | None, words=("", "")) -> E
         0,
         1,
         Span("t", 0, 1),
+        type_,
     )
 
 

@@ -131,7 +131,6 @@ def test_published_date_is_a_date_or_a_value_error(value: Any):
 def api(tmp_path_factory: pytest.TempPathFactory, demo_store: Path, pipeline):
     import shutil
 
-
     db = tmp_path_factory.mktemp("prop") / "p.duckdb"
     shutil.copy(demo_store, db)
     with TestClient(create_app(ServeSettings(db=db, token=TOKEN))) as client:

@@ -192,14 +192,19 @@ class Event:
     sentence_start: int
     sentence_end: int
     trigger: Span
-    # The type under PLOVER's coding conventions (events.plover_view); None for the converse
-    # of a visit or meeting, for an act in a clause below the sentence's main act
-    # (events._main_acts), and for aid, cooperation or a sanction without a recipient, which
-    # PLOVER does not code.
-    plover: str | None = ""
+    # The type under PLOVER's coding conventions (events.plover.plover_view); None for the
+    # converse of a visit or meeting, for an act in a clause below the sentence's main act
+    # (events.plover.main_acts), and for aid, cooperation or a sanction without a recipient,
+    # which PLOVER does not code.
+    plover: str | None
+    # How the extractor read it: the construction that saw the trigger and the overrides that
+    # changed its type, e.g. "verb; override: protesters riot" (events.constructions,
+    # events.overrides). Left out of ``to_dict`` unless asked for.
+    rule: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The event as JSON-ready values; ``explain`` adds the ``rule`` that read it."""
+        out: dict[str, Any] = {
             "type": self.type,
             "mode": self.mode,
             "cameo": self.cameo,
@@ -217,8 +222,11 @@ class Event:
             "sentence_start": self.sentence_start,
             "sentence_end": self.sentence_end,
             "trigger": asdict(self.trigger),
-            "plover": self.type if self.plover == "" else self.plover,
+            "plover": self.plover,
         }
+        if explain:
+            out["rule"] = self.rule
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +247,8 @@ class ArticleResult:
             entry["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
         return list(grouped.values())
 
-    def to_dict(self, record_id: str | None = None) -> dict[str, Any]:
+    def to_dict(self, record_id: str | None = None, explain: bool = False) -> dict[str, Any]:
+        """The article, its actors and events; ``explain`` adds each event's ``rule``."""
         art = self.article
         return {
             "id": record_id if record_id is not None else (art.external_id or art.id),
@@ -250,7 +259,7 @@ class ArticleResult:
             "text": art.text,
             "removed": [asdict(r) for r in art.removed],
             "actors": self.actors(),
-            "events": [e.to_dict() for e in self.events],
+            "events": [e.to_dict(explain) for e in self.events],
             "warnings": [f"{n.reason}: {n.detail}" for n in art.notices],
             "error": None,
         }

@@ -33,8 +33,19 @@ from .options import (
 @main.command()
 @input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Give each event the rule that read it (its construction and the overrides that "
+    "fired): a 'rule' field in JSON, a column in the table.",
+)
 def extract(
-    path: str, published: date | None, title: str | None, actors_file: Path | None, fmt: str
+    path: str,
+    published: date | None,
+    title: str | None,
+    actors_file: Path | None,
+    fmt: str,
+    explain: bool,
 ) -> None:
     """Extract the events of one article (.txt, .html, '-' for stdin) or a .jsonl batch.
 
@@ -51,9 +62,9 @@ def extract(
             failed += 1
             click.echo(dumps({"id": rid, "error": f"{result.reason}: {result.detail}"}))
             continue
-        record = result.to_dict(rid)
+        record = result.to_dict(rid, explain=explain)
         if fmt == "table":
-            click.echo(_events_table(record, show_id=batch))
+            click.echo(_events_table(record, show_id=batch, explain=explain))
         elif fmt == "json" and not batch:
             click.echo(dumps(record, ensure_ascii=False, indent=2))
         else:
@@ -124,7 +135,7 @@ def actors(
                 click.echo(dumps(row, ensure_ascii=False))
 
 
-def _events_table(record: dict[str, Any], show_id: bool) -> str:
+def _events_table(record: dict[str, Any], show_id: bool, explain: bool = False) -> str:
     rows = [
         {
             "type": e["type"] + (f"/{e['mode']}" if e["mode"] else ""),
@@ -134,13 +145,15 @@ def _events_table(record: dict[str, Any], show_id: bool) -> str:
             "modality": e["modality"],
             "place": e["location"]["name"] if e["location"] else "-",
             "trigger": e["trigger"]["text"],
+            "rule": e.get("rule", ""),
         }
         for e in record["events"]
     ]
     head = f"# {record['id']}: " if show_id else "# "
     title = printable(head + (record["title"] or "(no title)") + f"  ({len(rows)} events)")
     cols = ["type", "source", "target", "date", "modality", "place", "trigger"]
-    return title + "\n" + table(rows, cols)
+    # The rule is shown whole: it is the last column, and cut it would not explain.
+    return title + "\n" + table(rows, [*cols, "rule"] if explain else cols, wide={"rule"})
 
 
 @main.command()

@@ -117,11 +117,15 @@ def actor_label(a: dict[str, Any] | None) -> str:
     return f"{a['code']} {a['name']}" if a["code"] not in (a["name"], "UNK") else a["name"]
 
 
-def table(rows: list[dict[str, Any]], cols: list[str]) -> str:
+def table(rows: list[dict[str, Any]], cols: list[str], wide: set[str] | None = None) -> str:
+    """Rows as aligned columns, each cut at 40 characters but the ``wide`` ones."""
     if not rows:
         return "(none)"
     cells = [[printable(str(r[c])) for c in cols] for r in rows]
-    widths = [min(40, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(cols)]
+    widths = []
+    for i, c in enumerate(cols):
+        full = max(len(c), *(len(row[i]) for row in cells))
+        widths.append(full if c in (wide or set()) else min(40, full))
 
     def line(values: list[str]) -> str:
         return "  ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()

@@ -164,7 +164,7 @@ def eval_events(path: Path, pipeline: Pipeline, sectors: bool = False) -> Report
             # visit, which PLOVER does not code, is left out.
             got = {
                 (
-                    e.plover or e.type,
+                    e.plover,
                     _code(e.source.to_dict(), sectors),
                     _code(e.target.to_dict(), sectors) if e.target else None,
                 )
