@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from allegiance.cli import main
 from allegiance.corpus.store import EVENT_COLUMNS, EventFilter, Store
+from allegiance.nlp.events.constructions import REGISTRY
 from allegiance.serve import ServeSettings, create_app
 from conftest import ROOT, SCRIPT_ARTICLE, TOKEN
 
@@ -105,6 +106,7 @@ def test_api_event_and_article_spans_index_their_text(client):
         for report in event["reports"]:
             kinds = {s["kind"] for s in report["spans"]}
             assert {"source", "trigger"} <= kinds
+            assert report["rule"].split(";")[0] in {c.name for c in REGISTRY}  # its construction
             for span in report["spans"]:
                 assert report["sentence"][span["start"] : span["end"]] == span["text"]
         article = client.get(f"/api/articles/{event['reports'][0]['article_id']}").json()

@@ -140,6 +140,7 @@ def test_web_theatre_camps_table_and_sentence(page, errors, shot):
     _settled(page)
     sentence = page.locator("#event-detail .sentence").first
     assert page.locator("#event-detail .sentence mark.trigger").count() >= 1
+    assert page.locator("#event-detail .rule").first.text_content().startswith("read by: ")
     assert "Haftar" in sentence.text_content()
     assert page.locator("#article-view mark.trigger").count() >= 1
     assert page.locator("#article-view mark.actor").count() >= 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ REPORTS = Table(
         "event_id VARCHAR, article_id VARCHAR, sentence VARCHAR, sentence_start INTEGER, "
         "sentence_end INTEGER, trigger_text VARCHAR, trigger_start INTEGER, "
         "source_text VARCHAR, source_start INTEGER, target_text VARCHAR, "
-        "target_start INTEGER, modality VARCHAR, confidence DOUBLE"
+        "target_start INTEGER, modality VARCHAR, confidence DOUBLE, rule VARCHAR"
     ),
     ("event_id", "article_id", "sentence_start", "trigger_start"),
 )
@@ -161,6 +161,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN url VARCHAR;
     ALTER TABLE rejects ADD COLUMN level VARCHAR DEFAULT 'error';
+    """,
+    # 5: the rule that read each report (its construction and the overrides that fired),
+    # shown with the sentence on the page.
+    """
+    ALTER TABLE reports ADD COLUMN rule VARCHAR;
     """,
 )
 

@@ -401,4 +401,5 @@ def _gather_event(rows: _Rows, ev: Event, article_id: str, first_source: str) ->
         target_start=target.start if target else None,
         modality=ev.modality,
         confidence=ev.confidence,
+        rule=ev.rule,
     )

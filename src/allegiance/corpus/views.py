@@ -120,7 +120,7 @@ class StoreViews:
             """SELECT r.article_id, a.title, a.published, a.source, r.sentence,
                       r.sentence_start, r.sentence_end, r.trigger_text, r.trigger_start,
                       r.source_text, r.source_start, r.target_text, r.target_start,
-                      r.modality, r.confidence
+                      r.modality, r.confidence, r.rule
                FROM reports r JOIN articles a ON a.id = r.article_id
                WHERE r.event_id = ? ORDER BY a.seq, r.sentence_start, r.trigger_start""",
             [event_id],

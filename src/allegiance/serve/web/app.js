@@ -429,7 +429,8 @@
       box.append(el("div", { class: "report" },
         el("div", { class: "sentence" }, markedText(rep.sentence, rep.spans)),
         el("p", { class: "meta" }, `${rep.title || rep.source} · ${rep.published || "no date"} `,
-          open)));
+          open),
+        el("p", { class: "rule" }, `read by: ${rep.rule || "(not recorded)"}`)));
     }
     if (ev.reports.length) await openArticle(ev.reports[0].article_id);
   }
