@@ -6,27 +6,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
+from ..knowledge import sectors
 from ..records import Actor
 from .ties import Tie
 from .weights import ALIGNMENT
 
-# Sectors of a party to a country's internal conflict.
-_PARTY_SECTORS = frozenset(["REB", "INS", "SEP"])
-
-
-# Sectors that are the state itself: a foreign state's officials and forces are that state.
-_STATE_SECTORS = frozenset(["GOV", "MIL", "LEG", "JUD", "COP", "SPY"])
-
-
-# Sectors of people an event happens to rather than parties to a conflict.
-_BYSTANDERS = frozenset(["CVL", "BUS", "REF", "LAB", "EDU", "MED", "AGR", "HLH", "ENV"])
-
-
 # A country is a theatre from this many events of a party to its conflict or attacks on it
 # (one stray "rebels" is more often a resolution slip than a war).
 _MIN_MASS = 2
-
-
 # An article's ties without a theatre of their own go to the article's main theatre when
 # it holds more than this share of the article's placed ties.
 _MAIN_SHARE = 0.5
@@ -35,7 +22,7 @@ _MAIN_SHARE = 0.5
 # Theatres and nodes --------------------------------------------------------------------------
 def party_country(actor: Actor) -> str | None:
     """The country whose internal conflict an actor is a party to (rebels, insurgents...)."""
-    if actor.kind != "country" and actor.sector in _PARTY_SECTORS:
+    if actor.kind != "country" and actor.sector in sectors.ARMED_PARTIES:
         return actor.country
     return None
 
@@ -45,7 +32,7 @@ def is_state(actor: Actor) -> bool:
     named armed group."""
     return actor.country is not None and (
         (actor.kind in ("country", "place") and actor.sector is None)
-        or (actor.kind != "group" and actor.sector in _STATE_SECTORS)
+        or (actor.kind != "group" and actor.sector in sectors.STATE)
     )
 
 
@@ -56,7 +43,7 @@ def bare_state(actor: Actor, members: set[str]) -> bool:
 
 def usable_target(actor: Actor) -> bool:
     """Whether an actor is an identified party: not an unresolved name, not a bystander."""
-    return actor.code != "UNK" and actor.sector not in _BYSTANDERS
+    return actor.code != "UNK" and actor.sector not in sectors.BYSTANDERS
 
 
 def usable(tie: Tie) -> bool:

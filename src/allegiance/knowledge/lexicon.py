@@ -86,14 +86,6 @@ class TypeClasses:
 
 
 @dataclass(frozen=True, slots=True)
-class SectorClasses:
-    """Classes of actor sectors the rules ask about (``sector_classes`` in lexicon.yaml)."""
-
-    civilian: frozenset[str]
-    home: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
 class Lexicon:
     """Triggers by lemma, with the word lists that set modes and modality."""
 
@@ -115,7 +107,6 @@ class Lexicon:
     words: Words
     preps: Preps
     type_classes: TypeClasses
-    sector_classes: SectorClasses
     converse: dict[str, str]  # CONSULT mode -> the mode of its converse
     purposes: dict[str, frozenset[str]]  # verb -> the types its "to" clause may give it
     # Verbs that name an event only with an object: "returned the prisoners" is RETREAT,
@@ -126,10 +117,10 @@ class Lexicon:
 # Sections every lexicon has.
 _SECTIONS = frozenset(
     "verbs nouns prep_nouns light receive rejectable attitude aid_modes objects protesters "
-    "aid_words punitive modality type_classes sector_classes converse purposes preps "
+    "aid_words punitive modality type_classes converse purposes preps "
     "words".split()
 )
-_Sets = TypeVar("_Sets", Words, Preps, TypeClasses, SectorClasses)
+_Sets = TypeVar("_Sets", Words, Preps, TypeClasses)
 
 
 def _pairs(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -209,7 +200,6 @@ class _Checker:
             words=self._sets(Words, sections["words"]),
             preps=self._sets(Preps, sections["preps"]),
             type_classes=self._sets(TypeClasses, sections["type_classes"]),
-            sector_classes=self._sets(SectorClasses, sections["sector_classes"]),
             converse={str(k): str(v) for k, v in lex["converse"].items()},
             purposes={str(k): frozenset(v) for k, v in lex["purposes"].items()},
             transitive=frozenset(lex.get("transitive") or ()),

@@ -32,6 +32,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from ..knowledge import sectors
 from ..records import Actor, ArticleResult, Event, RawDoc, Rejected
 from .evaluate import Report
 from .newsgold import GoldActor, GoldArticle, GoldCamps, GoldEvent, load_gold
@@ -42,7 +43,7 @@ HOSTILE = frozenset(
     {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 )
 # Sectors of a state's own side: a state, its government and its forces are one camp member.
-_STATE_SIDE = frozenset({None, "GOV", "MIL", "COP", "LEG", "JUD", "SPY"})
+_STATE_SIDE = frozenset({None, *sectors.STATE})
 
 
 def fold(text: str | None) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..knowledge import sectors
 
 TYPES = (
     "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN "
@@ -50,10 +51,7 @@ MODES: dict[str, frozenset[str]] = {
         "unconventional".split()
     ),
 }
-SECTORS = frozenset(
-    "GOV MIL LEG JUD COP SPY REB INS SEP PTY OPP CVL MED BUS LAB EDU REL REF NGO IGO ELI "
-    "UAF".split()
-)
+SECTORS = sectors.CODED
 MODALITIES = ("asserted", "reported", "alleged", "planned", "negated", "hypothetical")
 PRECISIONS = ("day", "week", "month", "year", "unknown")
 

@@ -12,12 +12,12 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from ...knowledge import sectors
 from ...knowledge.kb import KnowledgeBase, fold, slug
 from ...records import Actor
 from .drafts import (
     COLLECTIVES,
     COUNTRYISH,
-    NON_STATE,
     Draft,
     agent_at,
     by_token,
@@ -116,7 +116,7 @@ class Compounder:
             "org",
             "pronoun",
         ):
-            if loyal and owner.actor.sector not in NON_STATE and owner.actor.country:
+            if loyal and owner.actor.sector not in sectors.NON_STATE and owner.actor.country:
                 actor = self.country_agent(owner.actor.country, "MIL")
                 return Draft(
                     start, text_end, actor, "forces loyal to a state leader", "agent", head=tok.i

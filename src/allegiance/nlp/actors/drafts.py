@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from ...knowledge import sectors
 from ...knowledge.kb import KnowledgeBase, fold
 from ...records import Actor
 
@@ -67,29 +68,8 @@ COLLECTIVES = frozenset(
         "side",
     ]
 )
-# Non-state sectors: forces loyal to such an actor are that actor's side.
-NON_STATE = frozenset(["REB", "INS", "SEP", "UAF", "OPP", "PTY", "CRM"])
-# Sectors of officials who serve the state they are in.
-STATE_SECTORS = frozenset(["GOV", "MIL", "LEG", "JUD", "COP", "SPY"])
 # Longest multi-word agent noun looked for ("self - defence groups" is four tokens).
 MAX_AGENT_WORDS = 4
-SECTOR_NOUN = {
-    "GOV": "government",
-    "MIL": "military",
-    "REB": "rebels",
-    "INS": "insurgents",
-    "SEP": "separatists",
-    "UAF": "armed groups",
-    "OPP": "opposition",
-    "PTY": "party",
-    "LEG": "parliament",
-    "JUD": "judiciary",
-    "COP": "police",
-    "MED": "media",
-    "BUS": "business",
-    "CVL": "civilians",
-    "REF": "refugees",
-}
 
 
 @dataclass(slots=True)
@@ -138,7 +118,7 @@ def country_agent(kb: KnowledgeBase, demonyms: dict[str, str], iso3: str, sector
     adjective = demonyms.get(iso3) or (country.name if country else iso3)
     return Actor(
         id=f"{iso3}{sector}",
-        name=f"{adjective} {SECTOR_NOUN.get(sector, sector)}",
+        name=f"{adjective} {sectors.NOUNS.get(sector, sector)}",
         country=iso3,
         sector=sector,
         kind="agent",

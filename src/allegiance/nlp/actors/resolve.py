@@ -21,6 +21,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from ...knowledge import sectors
 from ...knowledge.kb import Entry, KnowledgeBase, fold, slug
 from ...knowledge.places import Gazetteer
 from ...records import Actor, Mention
@@ -39,19 +40,22 @@ from .drafts import (
     KIND_RANK,
     NOT_ACTOR_ENTS,
     PLACE_PREPS,
-    STATE_SECTORS,
     Draft,
     agent_at,
     by_token,
 )
 
-# Sectors of organisations that belong to one country: parties, courts, media, unions.
-_DOMESTIC_ORGS = frozenset(["PTY", "JUD", "MED", "LAB", "LEG", "COP", "GOV", "MIL", "EDU", "BUS"])
-
 
 def _story(named: Counter[str | None]) -> str | None:
     top = [c for c, _ in named.most_common(2) if c]
     return top[0] if top else None
+
+
+def _main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
+    """The country the story's names and places point to most."""
+    places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
+    story = (named + places).most_common(1)
+    return story[0][0] if story else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +86,13 @@ class ActorResolver:
             _mark_place(doc, d)
         self._locate(drafts, named)
         drafts = regional_peoples(doc, drafts)
-        self._infer_titles(doc, drafts, named)
+        # The story's main country, counted once from its names and places: an official with
+        # a title and no nationality serves it, a bare capital and an agent noun belong to it.
+        main = _main_country(named, drafts)
+        self._infer_titles(doc, drafts, main)
         corefer_names(doc, drafts)
         drafts += surnames(doc, drafts)
         drafts += pronouns(doc, drafts)
-        places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
-        story = (named + places).most_common(1)
-        main = story[0][0] if story else None
         capitals = bare_capitals(doc, drafts, self.kb, main)
         self._locate(capitals, named)
         drafts += capitals
@@ -203,18 +207,21 @@ class ActorResolver:
     ) -> list[Draft]:
         taken = {i for d in known for i in range(d.start, d.end)}
         drafts = []
+        # The country the names the base knows point to most: an unknown party, court or
+        # newspaper is that country's own.
+        home = _story(named)
         for found in doc.ents:
             ent = _trim(found)
             if ent is None or any(i in taken for i in range(ent.start, ent.end)):
                 continue
-            draft = self._entity_draft(ent, named)
+            draft = self._entity_draft(ent, home)
             if draft is not None:
                 drafts.append(draft)
         taken |= {i for d in drafts for i in range(d.start, d.end)}
         drafts += self._gazetteer_words(doc, taken)
         return drafts
 
-    def _entity_draft(self, ent: Span, named: Counter[str | None]) -> Draft | None:
+    def _entity_draft(self, ent: Span, home: str | None) -> Draft | None:
         """A draft for a named entity the knowledge base does not know, or None."""
 
         def draft(
@@ -244,7 +251,7 @@ class ActorResolver:
         if label == "ORG":
             sector = self._sector_of(ent)
             # A party, court or newspaper the base does not know is the story's own.
-            country = _story(named) if sector in _DOMESTIC_ORGS else None
+            country = home if sector in sectors.DOMESTIC_ORGS else None
             return draft("org", "named entity: organisation", country, sector)
         if label in ("GPE", "LOC", "FAC") or (
             label == "NORP" and self.gazetteer is not None and ent.text in self.gazetteer
@@ -291,7 +298,7 @@ class ActorResolver:
         (the title inside or just before the entity, the name two proper nouns or more)."""
         doc = ent.doc
         words = [t for t in doc[ent.root.left_edge.i : ent.end]]
-        title = [i for i, t in enumerate(words) if agent_at(self.kb, doc, t)[0] in STATE_SECTORS]
+        title = [i for i, t in enumerate(words) if agent_at(self.kb, doc, t)[0] in sectors.STATE]
         if not title:
             return False
         name = words[title[-1] + 1 :]
@@ -305,10 +312,8 @@ class ActorResolver:
         return None
 
     # 3. Titles and appositions -----------------------------------------------------------
-    def _infer_titles(self, doc: Doc, drafts: list[Draft], named: Counter[str | None]) -> None:
+    def _infer_titles(self, doc: Doc, drafts: list[Draft], main: str | None) -> None:
         index = by_token(drafts)
-        places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
-        story = (named + places).most_common(1)
         for d in drafts:
             if d.kind != "person":
                 continue
@@ -323,10 +328,10 @@ class ActorResolver:
             if d.actor.sector is None and sector:
                 d.actor = replace(d.actor, sector=sector, office=d.actor.office or title)
                 d.rule += " + title gives sector"
-            if d.actor.country is None and d.actor.sector in STATE_SECTORS and story:
+            if d.actor.country is None and d.actor.sector in sectors.STATE and main:
                 # "President Laurent Gbagbo said in Abidjan": an official with a title and no
                 # nationality serves the country the story is about.
-                d.actor = replace(d.actor, country=story[0][0])
+                d.actor = replace(d.actor, country=main)
                 d.rule += " + country of the story"
 
     def _title_of(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ...knowledge import sectors
 from ...knowledge.lexicon import Lexicon
 from .arguments import Arg
 from .constructions import Construction, object_type
@@ -145,7 +146,7 @@ def _asks_punishment(lex: Lexicon, r: Reading) -> bool:
 def _protesters_use_force(lex: Lexicon, r: Reading) -> bool:
     """Protesters who burn a flag riot; workers who block a bridge protest."""
     return r.kind in ("ASSAULT", "COERCE") and any(
-        a.mention.actor.sector in lex.sector_classes.civilian
+        a.mention.actor.sector in sectors.CIVILIAN
         or any(w in lex.protesters for w in a.text.lower().split())
         for a in r.sources
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
+from ...knowledge import sectors
 from ...knowledge.lexicon import Lexicon
 from ...records import Event
 from .arguments import Arg
@@ -45,7 +46,7 @@ def acts_at_home(lex: Lexicon, arg: Arg, doc: Doc) -> bool:
     """An actor of a home sector, or a country's people ("Algerians", "Kenyan farmers"),
     not the country as a state ("Kenya", "Kenyan")."""
     actor = arg.mention.actor
-    if actor.sector in lex.sector_classes.home:
+    if actor.sector in sectors.HOME:
         return True
     span = doc.char_span(arg.start, arg.end, alignment_mode="expand")
     return (
