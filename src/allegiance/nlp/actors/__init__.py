@@ -1,1 +1,1 @@
-"""nlp.actors."""
+"""Actor resolution: knowledge-base names, entities, titles, compounds, coreference."""
