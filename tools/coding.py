@@ -6,6 +6,7 @@
     python tools/coding.py validate FILE.jsonl ...  check records against the corpus; exit 1 on
                                                     any problem
     python tools/coding.py agree A.jsonl B.jsonl    agreement of two independent codings
+    python tools/coding.py sentences FILE.jsonl ... check sentences written from the codebook
 
 Records hold article ids and offsets, never article text: the texts stay in
 ../shared/bench/news.jsonl. Coders work from the text and the guidelines alone; nothing here
@@ -267,6 +268,58 @@ def _kappa(labels: list[tuple[str, str]]) -> tuple[float, float]:
     return observed, (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
+def check_sentences(paths: list[Path]) -> int:
+    """Check sentences the team wrote from the codebook: {id, text, events: [{type, mode,
+    modality, source: {start, end, text}, target: {...} | null}]}, every span the text it
+    names, every event between two different actors."""
+    from allegiance.quality.newsgold import MODALITIES, MODES, TYPES
+
+    bad = n = events = 0
+    ids: set[str] = set()
+    for path in paths:
+        for line_no, rec in iter_records(path):
+            n += 1
+            problems = _sentence_problems(rec, ids, TYPES, MODES, MODALITIES)
+            events += len(rec.get("events") or [])
+            for p in problems:
+                print(f"{path}:{line_no}: {p}")
+            bad += bool(problems)
+    print(f"{n} sentences, {events} events, {bad} with problems", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _sentence_problems(
+    rec: dict[str, Any], ids: set[str], types: Any, modes: Any, modalities: Any
+) -> list[str]:
+    out = []
+    text = rec.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return ["no text"]
+    if rec.get("id") in ids:
+        out.append(f"id {rec.get('id')!r} repeated")
+    ids.add(rec.get("id"))
+    if not isinstance(rec.get("events"), list):
+        return [*out, "events must be a list"]
+    for i, ev in enumerate(rec["events"]):
+        if ev.get("type") not in types:
+            out.append(f"event {i}: unknown type {ev.get('type')!r}")
+        elif ev.get("mode") is not None and ev["mode"] not in modes.get(ev["type"], ()):
+            out.append(f"event {i}: mode {ev['mode']!r} is not a mode of {ev['type']}")
+        if ev.get("modality") not in modalities:
+            out.append(f"event {i}: unknown modality {ev.get('modality')!r}")
+        for role in ("source", "target"):
+            span = ev.get(role)
+            if span is None and role == "target":
+                continue
+            if not isinstance(span, dict) or not isinstance(span.get("start"), int):
+                out.append(f"event {i}: {role} must be {{start, end, text}}")
+            elif text[span["start"] : span["end"]] != span.get("text"):
+                out.append(f"event {i}: {role} text is not text[start:end]")
+        if ev.get("source") and ev.get("target") and ev["source"] == ev["target"]:
+            out.append(f"event {i}: source and target are the same span")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -276,6 +329,7 @@ def main() -> int:
     sub.add_parser("show").add_argument("ids", nargs="+")
     sub.add_parser("fill").add_argument("path", type=Path)
     sub.add_parser("validate").add_argument("paths", type=Path, nargs="+")
+    sub.add_parser("sentences").add_argument("paths", type=Path, nargs="+")
     ag = sub.add_parser("agree")
     ag.add_argument("a", type=Path)
     ag.add_argument("b", type=Path)
@@ -288,6 +342,8 @@ def main() -> int:
         fill(args.path)
     elif args.cmd == "validate":
         return validate(args.paths)
+    elif args.cmd == "sentences":
+        return check_sentences(args.paths)
     else:
         agree(args.a, args.b)
     return 0
