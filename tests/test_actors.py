@@ -121,6 +121,12 @@ def test_bare_surname_pronoun_and_counterpart(pipeline):
     assert found["Turkish counterpart"][1] == "mevlut-cavusoglu"
 
 
+def test_a_dateline_is_a_place_not_a_politicians_surname(pipeline):
+    # Goma is a city in eastern Congo and the surname of a former Congolese prime minister.
+    found = resolve(pipeline, "GOMA - Rebels captured the town of Bunagana on Monday.")
+    assert "GOMA" not in found
+
+
 def test_the_ministry_is_the_government_last_named(pipeline):
     found = resolve(pipeline, "Iran rejected the proposal on Monday, the foreign ministry said.")
     assert code_of(found, "foreign ministry") == "IRNGOV"

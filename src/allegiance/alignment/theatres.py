@@ -11,9 +11,14 @@ from ..records import Actor
 from .ties import Tie
 from .weights import ALIGNMENT
 
-# A country is a theatre from this many events of a party to its conflict or attacks on it
-# (one stray "rebels" is more often a resolution slip than a war).
-_MIN_MASS = 2
+# A country is a theatre from this much confidence in events of a party to its conflict or
+# attacks on it (one stray "rebels" is more often a resolution slip than a war); two states
+# are at war from as much in attacks between them, each one of at least _SURE. Counting by
+# confidence matters for the learned coder's many uncertain events: on news.dev's camps it
+# keeps 69% of 45 camp pairs agreeing where counting events gave 65% of 46 and spurious wars
+# merged unrelated theatres; the rules' camps are the same either way (61% of 18).
+_MIN_MASS = 1.0
+_SURE = 0.5
 # An article's ties without a theatre of their own go to the article's main theatre when
 # it holds more than this share of the article's placed ties.
 _MAIN_SHARE = 0.5
@@ -54,20 +59,21 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
     """Countries with a conflict, each mapped to the theatre it belongs to (states at war with
     each other share one theatre, named by the country more attacks fall on)."""
     ties = list(ties)
+    # Each event counts by its confidence: a run of improbable events does not make a war.
     mass: Counter[str] = Counter()
     struck: Counter[str] = Counter()
-    wars: set[tuple[str, str]] = set()
+    wars: Counter[tuple[str, str]] = Counter()
     for tie in ties:
         for country in {party_country(a) for a in (tie.source, tie.target)} - {None}:
-            mass[str(country)] += 1
+            mass[str(country)] += tie.confidence
         s, t = tie.source.country, tie.target.country
         if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
-            mass[t] += 1  # an unclaimed strike ("missiles hit Kyiv") counts too
-            struck[t] += 1
+            mass[t] += tie.confidence  # an unclaimed strike ("missiles hit Kyiv") counts too
+            struck[t] += tie.confidence
             if s:
-                struck[s] -= 1
-            if s and is_state(tie.source) and is_state(tie.target):
-                wars.add((s, t))
+                struck[s] -= tie.confidence
+            if s and is_state(tie.source) and is_state(tie.target) and tie.confidence >= _SURE:
+                wars[(s, t)] += tie.confidence
     found = {c for c, n in mass.items() if n >= _MIN_MASS}
     parent = {c: c for c in found}
 
@@ -76,7 +82,7 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
             c = parent[c]
         return c
 
-    for a, b in sorted(wars):
+    for a, b in sorted(pair for pair, n in wars.items() if n >= _MIN_MASS):
         if a in parent and b in parent:
             ra, rb = root(a), root(b)
             if ra != rb:

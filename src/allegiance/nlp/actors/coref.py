@@ -73,9 +73,12 @@ def corefer_names(doc: Doc, drafts: list[Draft]) -> None:
 
 def bare_surname(span: Span) -> bool:
     """A surname standing alone, not the first or middle name of someone else
-    ("Levy" in "Levy Mwanawasa", "Ahmad" in "Aftab Ahmad Khan Sherpao")."""
+    ("Levy" in "Levy Mwanawasa", "Ahmad" in "Aftab Ahmad Khan Sherpao") nor a dateline."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
+    dateline = span.text.isupper() and after is not None and after.text in ("-", "–", "—")
+    if dateline:  # the city the story was filed from ("GOMA - ..."), not a Congolese PM
+        return False
     before = doc[span.start - 1] if span.start > 0 else None
     if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper():
         return False
