@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint lock clean browser screenshots baseline
+.PHONY: demo test test-fast lint lock clean browser screenshots baseline train
 
 $(STAMP): requirements/pip.txt requirements/main.txt requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ screenshots: $(STAMP) browser
 
 baseline: $(STAMP)
 	$(PY) tests/quality_baseline.py --write $(if $(ALLOW_LOWER),--allow-lower,)
+
+# Rebuild the shipped event model and typer (src/allegiance/nlp/events/model/) from the coded
+# training articles, the codebook sentences and ../shared's PLV training dyads; tuned and
+# calibrated on news.dev. Deterministic; a few minutes on two cores. Commit the result only
+# when the retrain is worth a release (every committed version stays in git's history).
+train: $(STAMP)
+	$(PY) -m allegiance.quality.train $(if $(SHARED),--shared $(SHARED),)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests

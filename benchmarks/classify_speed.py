@@ -39,7 +39,7 @@ def main() -> None:
                     )
     dyads = dyads[: args.limit]
     pipe = Pipeline()
-    classifier = DyadClassifier(pipe.nlp, pipe.extractor)
+    classifier = DyadClassifier(pipe.nlp, pipe.extractor, resolver=pipe.resolver, typer=pipe.typer)
     start = time.perf_counter()
     found = list(classifier.classify_many(dyads))
     took = time.perf_counter() - start

@@ -23,7 +23,7 @@ SHARED = HERE.parents[1] / "shared"
 GATES: dict[str, tuple[str, str]] = {
     "actors": ("eval/events/plover_gsr.dev.jsonl", "accuracy"),
     "events": ("eval/events/plover_gsr.dev.jsonl", "f1"),
-    "classify": ("eval/events/zsp_plv.train.jsonl", "macro-F1"),
+    "classify": ("eval/events/plover_gsr.dev.jsonl", "macro-F1"),
     "dates": ("eval/dates/tempeval3.train.jsonl", "day exact"),
     "extraction": ("eval/extraction/zyte", "f1"),
     "articles": ("eval/news/news.dev.jsonl", "f1"),

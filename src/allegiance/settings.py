@@ -27,6 +27,21 @@ class Settings:
         metadata={"help": "User YAML file adding or overriding knowledge-base entries."},
     )
     batch_size: int = field(default=32, metadata={"help": "Texts per spaCy batch."})
+    learned: bool = field(
+        default=False,
+        metadata={
+            "help": "Code events with the learned event model over the rules' candidates "
+            "(`--coder learned`); off: the rules alone."
+        },
+    )
+    min_confidence: float = field(
+        default=0.0,
+        metadata={"help": "Events of a lower calibrated confidence are left out."},
+    )
+    event_model: Path | None = field(
+        default=None,
+        metadata={"help": "Folder of the event models (event.*, typer.*); None: the shipped."},
+    )
     max_input_bytes: int = field(
         default=50_000_000,
         metadata={

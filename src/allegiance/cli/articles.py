@@ -22,6 +22,7 @@ from .options import (
     emit,
     input_options,
     load_pipeline,
+    min_confidence_option,
     open_store,
     read_checked,
     requests_of,
@@ -39,6 +40,7 @@ from .options import (
     help="Give each event the rule that read it (its construction and the overrides that "
     "fired): a 'rule' field in JSON, a column in the table.",
 )
+@min_confidence_option
 def extract(
     path: str,
     published: date | None,
@@ -46,6 +48,7 @@ def extract(
     actors_file: Path | None,
     fmt: str,
     explain: bool,
+    min_confidence: float,
 ) -> None:
     """Extract the events of one article (.txt, .html, '-' for stdin) or a .jsonl batch.
 
@@ -53,7 +56,7 @@ def extract(
     line per record, in order, with the id echoed.
     """
     batch, items = read_checked(path, published, title, Settings(actors_file=actors_file))
-    pipe = load_pipeline(actors_file)
+    pipe = load_pipeline(actors_file, min_confidence)
     failed = 0
     for rid, result in code_all(pipe, items):
         if isinstance(result, Rejected):
@@ -179,7 +182,9 @@ def classify(path: str, labels: str | None) -> None:
     dyads, bad = requests_of(path, build, "needs text, source and target spans")
     pipe = load_pipeline(None)
     chosen = frozenset(x.strip().upper() for x in labels.split(",")) if labels else None
-    for c in DyadClassifier(pipe.nlp, pipe.extractor, chosen).classify_many(dyads):
+    for c in DyadClassifier(
+        pipe.nlp, pipe.extractor, chosen, pipe.resolver, pipe.typer
+    ).classify_many(dyads):
         click.echo(dumps({"id": c.id, "type": c.type, "mode": c.mode, "confidence": c.confidence}))
     for row in bad:
         click.echo(dumps(row))

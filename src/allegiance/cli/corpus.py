@@ -9,7 +9,7 @@ import click
 
 from ..errors import AllegianceError
 from ..settings import Settings
-from .group import main
+from .group import learned_coder, main
 from .options import (
     actors_option,
     check_cluster,
@@ -17,6 +17,7 @@ from .options import (
     db_option,
     emit,
     filter_options,
+    min_confidence_option,
     open_store,
 )
 
@@ -55,6 +56,7 @@ from .options import (
 )
 @click.option("--quiet", is_flag=True, help="No progress line.")
 @actors_option
+@min_confidence_option
 def ingest(
     paths: tuple[str, ...],
     db: str,
@@ -66,6 +68,7 @@ def ingest(
     batch_size: int,
     quiet: bool,
     actors_file: Path | None,
+    min_confidence: float,
 ) -> None:
     """Ingest files, folders, .jsonl, RSS/Atom feeds and .gz of these into the store.
 
@@ -78,7 +81,9 @@ def ingest(
     from ..corpus.run import progress_printer
 
     on_cluster = check_cluster(workers, cluster, scheduler)
-    settings = Settings(actors_file=actors_file)
+    settings = Settings(
+        actors_file=actors_file, min_confidence=min_confidence, learned=learned_coder()
+    )
     store = open_store(db)
     try:
         if on_cluster:
@@ -142,6 +147,7 @@ def events(
     country: str | None,
     since: date | None,
     until: date | None,
+    min_confidence: float,
     limit: int | None,
     fmt: str,
 ) -> None:
@@ -149,7 +155,8 @@ def events(
     from ..corpus.store import EventFilter
 
     with open_store(db, read_only=True) as store:
-        rows = store.events(EventFilter(actor, kind, country, since, until), limit)
+        where = EventFilter(actor, kind, country, since, until, min_confidence)
+        rows = store.events(where, limit)
         emit(list(rows) if fmt in ("table", "json") else rows, fmt, EVENT_TABLE)
 
 
@@ -198,6 +205,7 @@ def export(
     country: str | None,
     since: date | None,
     until: date | None,
+    min_confidence: float,
     fmt: str,
     force: bool,
 ) -> None:
@@ -211,7 +219,8 @@ def export(
             f"{out}: the folder {out.parent} does not exist; create it first"
         )
     with open_store(db, read_only=True) as store:
-        n = store.export(out, fmt, EventFilter(actor, kind, country, since, until))
+        where = EventFilter(actor, kind, country, since, until, min_confidence)
+        n = store.export(out, fmt, where)
     click.echo(f"{n} events written to {out}", err=True)
 
 

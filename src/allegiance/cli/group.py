@@ -63,5 +63,20 @@ def _quiet_stdout() -> None:
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="allegiance")
-def main() -> None:
+@click.option(
+    "--coder",
+    type=click.Choice(["rules", "learned"]),
+    default="rules",
+    show_default=True,
+    envvar="ALLEGIANCE_CODER",
+    help="How events are coded: the rules, or the learned event model over the rules' "
+    "candidates (better event F1 on real news; see the README before using its camps).",
+)
+def main(coder: str) -> None:
     """allegiance: news articles to political events (PLOVER/CAMEO) and who backs whom."""
+
+
+def learned_coder() -> bool:
+    """Whether the command runs under ``allegiance --coder learned``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("coder") == "learned")

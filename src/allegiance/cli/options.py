@@ -22,6 +22,7 @@ from ..errors import AllegianceError
 from ..hygiene import cell, dumps, printable
 from ..records import ArticleResult, RawDoc, Rejected
 from ..settings import Settings
+from .group import learned_coder
 
 FORMATS = ("table", "json", "jsonl")
 T = TypeVar("T")
@@ -58,11 +59,14 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("path", type=str)(f)
 
 
-def load_pipeline(actors_file: Path | None) -> Any:
+def load_pipeline(actors_file: Path | None, min_confidence: float = 0.0) -> Any:
     from ..pipeline import Pipeline  # the model loads only for commands that need it
 
     try:
-        return Pipeline(Settings(actors_file=actors_file))
+        settings = Settings(
+            actors_file=actors_file, min_confidence=min_confidence, learned=learned_coder()
+        )
+        return Pipeline(settings)
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -194,7 +198,20 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def min_confidence_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--min-confidence: leave out events the model is less sure of."""
+    return click.option(
+        "--min-confidence",
+        type=click.FloatRange(0.0, 1.0),
+        default=0.0,
+        show_default=True,
+        help="Only events of at least this calibrated confidence (the share of such events "
+        "that are right on the news dev set).",
+    )(f)
+
+
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = min_confidence_option(f)
     f = click.option("--until", callback=date_option, metavar="YYYY-MM-DD")(f)
     f = click.option("--since", callback=date_option, metavar="YYYY-MM-DD")(f)
     f = click.option("--country", help="ISO3 code of either actor or the place.")(f)

@@ -50,7 +50,7 @@ def eval_command(
 
     \b
     events    event F1: type + source country + target country (PLOVER-style set)
-    classify  macro-F1 of the type given each marked dyad (zsp_plv-style set)
+    classify  macro-F1 of the type given each marked dyad (GSR dev: the gold events as dyads)
     dates     exact TIMEX3 values of DATE expressions (TempEval-3-style set)
     actors    country (or IGO) each coded actor span resolves to
     extraction  main text of web pages (a Zyte-benchmark-style folder): shingle P/R/F1

@@ -10,7 +10,7 @@ import click
 
 from ..errors import AllegianceError
 from ..settings import Settings
-from .group import main
+from .group import learned_coder, main
 from .options import (
     actors_option,
     db_option,
@@ -35,7 +35,11 @@ def serve(db: str, host: str, port: int, actors_file: Path | None) -> None:
 
     _check_port(host, port)
     token = os.environ.get("ALLEGIANCE_TOKEN") or None
-    settings = ServeSettings(db=Path(db), token=token, pipeline=Settings(actors_file=actors_file))
+    settings = ServeSettings(
+        db=Path(db),
+        token=token,
+        pipeline=Settings(actors_file=actors_file, learned=learned_coder()),
+    )
     try:
         app = create_app(settings)
     except AllegianceError as exc:

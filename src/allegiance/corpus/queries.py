@@ -20,6 +20,7 @@ class EventFilter:
     country: str | None = None
     since: date | None = None
     until: date | None = None
+    min_confidence: float | None = None
 
 
 def event_query(
@@ -56,6 +57,9 @@ def event_query(
     if f.until:
         clauses.append("e.date <= ?")
         params.append(f.until.isoformat() + "~")  # week and month values sort inside the day
+    if f.min_confidence:
+        clauses.append("e.confidence >= ?")
+        params.append(float(f.min_confidence))
     if after is not None:
         clauses.append(f"({DATE_KEY} < ? OR ({DATE_KEY} = ? AND e.id > ?))")
         params += [after[0], after[0], after[1]]

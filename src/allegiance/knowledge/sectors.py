@@ -43,8 +43,7 @@ SECTORS: dict[str, str] = {
 CODED = frozenset(SECTORS) - {"CRM", "HLH", "AGR", "ENV"}
 # Compound actors are named with these nouns ("Sudanese rebels", "Kenyan police").
 NOUNS: dict[str, str] = {
-    k: SECTORS[k]
-    for k in "GOV MIL REB INS SEP UAF OPP PTY LEG JUD COP MED BUS CVL REF".split()
+    k: SECTORS[k] for k in "GOV MIL REB INS SEP UAF OPP PTY LEG JUD COP MED BUS CVL REF".split()
 }
 
 # The state itself: its government, forces, legislature, courts, police and spies. A

@@ -24,6 +24,7 @@ from ..knowledge.places import load_gazetteer
 from ..records import Event, Mention
 from .actors.resolve import ActorResolver
 from .events.extract import EventExtractor
+from .events.model import load_model
 
 _EVENTS = "allegiance_events"
 _MENTIONS = "allegiance_mentions"
@@ -33,7 +34,12 @@ class AllegianceComponent:
     """Holds the knowledge base, gazetteer and lexicon; ``__call__`` codes one Doc."""
 
     def __init__(
-        self, nlp: Language, name: str, published: str | None, actors_file: str | None
+        self,
+        nlp: Language,
+        name: str,
+        published: str | None,
+        actors_file: str | None,
+        learned: bool = False,
     ) -> None:
         self.name = name
         self.published = date.fromisoformat(published) if published else None
@@ -42,7 +48,8 @@ class AllegianceComponent:
             lambda s: [t.text for t in tokenize(s)], Path(actors_file) if actors_file else None
         )
         self.resolver = ActorResolver(kb, load_gazetteer())
-        self.extractor = EventExtractor(load_lexicon(), kb.countries)
+        model = load_model() if learned else None
+        self.extractor = EventExtractor(load_lexicon(), kb.countries, model)
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc.user_data.get("published", self.published)
@@ -54,14 +61,15 @@ class AllegianceComponent:
 
 @Language.factory(
     "allegiance",
-    default_config={"published": None, "actors_file": None},
+    default_config={"published": None, "actors_file": None, "learned": False},
     requires=["token.dep", "token.lemma", "doc.ents"],
 )
 def make_component(
-    nlp: Language, name: str, published: str | None, actors_file: str | None
+    nlp: Language, name: str, published: str | None, actors_file: str | None, learned: bool
 ) -> AllegianceComponent:
-    """Create the component (spaCy calls this for ``nlp.add_pipe("allegiance")``)."""
-    return AllegianceComponent(nlp, name, published, actors_file)
+    """Create the component (spaCy calls this for ``nlp.add_pipe("allegiance")``; the
+    config's ``learned`` is the CLI's ``--coder learned``)."""
+    return AllegianceComponent(nlp, name, published, actors_file, learned)
 
 
 def events_of(doc: Doc) -> tuple[Event, ...]:

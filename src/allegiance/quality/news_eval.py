@@ -16,9 +16,10 @@ For each gold article (``newsgold``), allegiance codes the corpus text with the 
 - With ``sectors``, the actors' sectors must agree too.
 
 Also reported: modality and date accuracy on the matched events, events that put an actor
-on the wrong side (a backing where the gold has only hostility between the two, or an attack
-reversed), and camps: for each gold conflict, the pairwise agreement of its members' camps
-with the best-matching theatre of ``allegiance sides`` on the article.
+on the wrong side (a backing in a sentence where the gold has only hostility between the two,
+or an attack the gold codes the other way round in that sentence), and camps: for each gold
+conflict, the pairwise agreement of its members' camps with the best-matching theatre of
+``allegiance sides`` on the article.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
 from ..knowledge import sectors
 from ..records import Actor, ArticleResult, Event, RawDoc, Rejected
 from .evaluate import Report
-from .newsgold import GoldActor, GoldArticle, GoldCamps, GoldEvent, load_gold
+from .newsgold import GoldActor, GoldArticle, GoldCamps, GoldEvent, load_gold, split_sentences
 
 DEFAULT_CORPUS = "../shared/bench/news.jsonl"
 BACKING = frozenset({"SUPPORT", "AID", "COOPERATE"})
@@ -112,14 +113,21 @@ def first_day(value: str | None) -> str | None:
 
 
 # Wrong sides -----------------------------------------------------------------------------
-def wrong_sides(got: list[Event], gold: tuple[GoldEvent, ...], matched: set[int]) -> list[str]:
-    """Predicted events that put an actor on the wrong side: a backing between two actors
-    the gold has only hostile acts between, or an attack whose gold runs the other way."""
+def wrong_sides(got: list[Event], art: GoldArticle, matched: set[int]) -> list[str]:
+    """Predicted events that put an actor on the wrong side where the text says the opposite:
+    a backing between two actors in a sentence where the gold codes only hostility between
+    them, or an attack in a sentence where the gold codes it the other way round."""
+    spans = split_sentences(art.text)
     out = []
     for p, ev in enumerate(got):
         if p in matched or ev.target is None:
             continue
-        pair = [x for g in gold if g.target is not None and (x := _same_pair(ev, g))]
+        where = _sentence_at(art.text, ev)
+        pair = [
+            x
+            for g in art.events
+            if g.target is not None and _in_sentences(g, spans, where) and (x := _same_pair(ev, g))
+        ]
         if ev.type in BACKING:
             if any(g.type in HOSTILE for g, _ in pair) and not any(
                 g.type in BACKING for g, _ in pair
@@ -133,15 +141,46 @@ def wrong_sides(got: list[Event], gold: tuple[GoldEvent, ...], matched: set[int]
     return out
 
 
+def _sentence_at(text: str, ev: Event) -> tuple[int, int] | None:
+    """Where the event's sentence is in the corpus text (the pipeline codes a cleaned copy,
+    whose offsets may differ)."""
+    at = text.find(ev.sentence)
+    return (at, at + len(ev.sentence)) if at >= 0 and ev.sentence else None
+
+
+def _in_sentences(
+    g: GoldEvent, spans: list[tuple[int, int]], where: tuple[int, int] | None
+) -> bool:
+    """Whether a gold event is reported in the sentence at ``where``."""
+    if where is None:
+        return False
+    ranges = [
+        (g.char_start, g.char_end),
+        *(spans[i] for i in g.other_sentence_indices if i < len(spans)),
+    ]
+    return any(min(b, where[1]) - max(a, where[0]) > 0 for a, b in ranges)
+
+
 def _same_pair(ev: Event, gold: GoldEvent) -> tuple[GoldEvent, bool] | None:
-    """(gold, whether in the same direction) when the gold event joins the same two actors."""
+    """(gold, whether in the same direction) when the gold event joins the same two sides."""
     assert ev.target is not None and gold.target is not None
     s, t = ev.source, ev.target
-    if actor_matches(s.actor, s.text, gold.source) and actor_matches(t.actor, t.text, gold.target):
+    if _same_side(s.actor, s.text, gold.source) and _same_side(t.actor, t.text, gold.target):
         return gold, True
-    if actor_matches(s.actor, s.text, gold.target) and actor_matches(t.actor, t.text, gold.source):
+    if _same_side(s.actor, s.text, gold.target) and _same_side(t.actor, t.text, gold.source):
         return gold, False
     return None
+
+
+def _same_side(got: Actor, words: str, gold: GoldActor) -> bool:
+    """The same party to a conflict: the same name, or the same country and both its state
+    (or both the same non-state sector): Japan's government is not Okinawa's landowners."""
+    if {fold(got.name), fold(got.code), fold(words)} & _names(gold):
+        return True
+    if gold.country is None or got.country != gold.country:
+        return False
+    got_state, gold_state = got.sector in _STATE_SIDE, gold.sector in _STATE_SIDE
+    return (got_state and gold_state) or got.sector == gold.sector
 
 
 def _describe(what: str, ev: Event) -> str:
@@ -222,38 +261,72 @@ def eval_articles(gold_path: Path, corpus: Path, pipeline: Any) -> Report:
     Raises:
         GoldError: a gold record points nowhere or holds an unknown value (one line).
     """
-    from ..alignment import sides, ties_from_results
-
     articles = load_gold(gold_path, corpus)
-    plain, strict = _Tally(), _Tally()
-    modality = dates = matched_n = 0
-    wrong: list[str] = []
-    missed: list[str] = []
-    agree = placed = conflicts = with_theatre = 0
+    run = _Run()
     for art in articles:
-        result = _code(art, pipeline)
+        run.add(art, _code(art, pipeline))
+    return _report(gold_path, articles, run)
+
+
+@dataclass
+class _Run:
+    """What the articles add up to, one article at a time."""
+
+    plain: _Tally = field(default_factory=_Tally)
+    strict: _Tally = field(default_factory=_Tally)
+    matched: Counter[str] = field(default_factory=Counter)  # events, modality, date right
+    camps: Counter[str] = field(default_factory=Counter)
+    scored: list[tuple[float, bool]] = field(default_factory=list)  # confidence, right
+    wrong: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+
+    def add(self, art: GoldArticle, result: ArticleResult | None) -> None:
         got = distinct_events(result.events) if result else []
         matches = match(got, art.events, sectors=False)
-        plain.add(got, art.events, matches)
-        strict.add(got, art.events, match(got, art.events, sectors=True))
+        self.plain.add(got, art.events, matches)
+        self.strict.add(got, art.events, match(got, art.events, sectors=True))
         for g, ps in matches.items():
             if ps:  # modality and date of the first event that matches it
-                matched_n += 1
-                modality += got[ps[0]].modality == art.events[g].modality
-                dates += first_day(got[ps[0]].date) == art.events[g].date
+                self.matched["events"] += 1
+                self.matched["modality"] += got[ps[0]].modality == art.events[g].modality
+                self.matched["date"] += first_day(got[ps[0]].date) == art.events[g].date
         hits = {p for ps in matches.values() for p in ps}
-        wrong += [f"{art.article_id}: {w}" for w in wrong_sides(got, art.events, hits)]
-        missed += _missed(art, {g for g, ps in matches.items() if ps})
+        self.scored += [(ev.confidence, p in hits) for p, ev in enumerate(got)]
+        self.wrong += [f"{art.article_id}: {w}" for w in wrong_sides(got, art, hits)]
+        self.missed += _missed(art, {g for g, ps in matches.items() if ps})
         if art.sides:
-            theatres = sides(ties_from_results([result])) if result else []
-            for conflict in art.sides:
-                conflicts += 1
-                a, n = camp_agreement(conflict, theatres)
-                with_theatre += n > 0
-                agree, placed = agree + a, placed + n
-    matched = (matched_n, modality, dates)
-    camps = (conflicts, with_theatre, agree, placed)
-    return _report(gold_path, articles, plain, strict, matched, camps, wrong, missed)
+            self._add_camps(art, result)
+
+    def _add_camps(self, art: GoldArticle, result: ArticleResult | None) -> None:
+        from ..alignment import sides, ties_from_results
+
+        theatres = sides(ties_from_results([result])) if result else []
+        for conflict in art.sides:
+            agree, placed = camp_agreement(conflict, theatres)
+            self.camps["conflicts"] += 1
+            self.camps["with a theatre"] += placed > 0
+            self.camps["agree"] += agree
+            self.camps["placed"] += placed
+
+
+# Bins of confidence for the reliability table: a calibrated coder's events of confidence
+# near 0.7 are right about 70% of the time.
+BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+
+
+def reliability(scored: list[tuple[float, bool]]) -> tuple[list[dict[str, float]], float]:
+    """Per bin of confidence: events, mean confidence, share right; and the expected
+    calibration error (the gap between the two, weighed by the bin's events)."""
+    rows, ece = [], 0.0
+    for lo, hi in pairwise(BINS):
+        inside = [(c, ok) for c, ok in scored if lo <= c < hi]
+        if not inside:
+            continue
+        conf = sum(c for c, _ in inside) / len(inside)
+        right = sum(ok for _, ok in inside) / len(inside)
+        rows.append({"lo": lo, "hi": min(hi, 1.0), "n": len(inside), "conf": conf, "right": right})
+        ece += len(inside) / len(scored) * abs(conf - right)
+    return rows, ece
 
 
 def _code(art: GoldArticle, pipeline: Any) -> ArticleResult | None:
@@ -276,19 +349,10 @@ def _missed(art: GoldArticle, hit: set[int]) -> list[str]:
     return out
 
 
-def _report(
-    path: Path,
-    articles: list[GoldArticle],
-    plain: _Tally,
-    strict: _Tally,
-    matched: tuple[int, int, int],
-    camps: tuple[int, int, int, int],
-    wrong: list[str],
-    missed: list[str],
-) -> Report:
-    total, with_sectors = plain.prf(), strict.prf()
-    n, modality, dates = matched
-    conflicts, with_theatre, agree, placed = camps
+def _report(path: Path, articles: list[GoldArticle], run: _Run) -> Report:
+    total, with_sectors = run.plain.prf(), run.strict.prf()
+    n, camps = run.matched["events"], run.camps
+    table, ece = reliability(run.scored)
     report = Report(f"articles: events of whole coded articles ({path.name})")
     report.figures = {
         "articles": len(articles),
@@ -297,14 +361,19 @@ def _report(
         "recall": total["r"],
         "f1": total["f1"],
         "f1 with sectors": with_sectors["f1"],
-        "modality accuracy": modality / n if n else 0.0,
-        "date accuracy": dates / n if n else 0.0,
-        "wrong-side events": len(wrong),
-        "gold conflicts": conflicts,
-        "with a theatre": with_theatre,
-        "camp pairs placed": placed,
-        "camp pair agreement": agree / placed if placed else 0.0,
+        "modality accuracy": run.matched["modality"] / n if n else 0.0,
+        "date accuracy": run.matched["date"] / n if n else 0.0,
+        "calibration error": ece,
+        "wrong-side events": len(run.wrong),
+        "gold conflicts": camps["conflicts"],
+        "with a theatre": camps["with a theatre"],
+        "camp pairs placed": camps["placed"],
+        "camp pair agreement": camps["agree"] / camps["placed"] if camps["placed"] else 0.0,
     }
-    report.per_label = {t: plain.prf(t) for t in set(plain.got) | set(plain.gold)}
-    report.errors = [f"wrong side: {w}" for w in wrong] + missed
+    report.per_label = {t: run.plain.prf(t) for t in set(run.plain.got) | set(run.plain.gold)}
+    report.tables["reliability (confidence, events, mean confidence, share right)"] = [
+        f"{r['lo']:.1f}-{r['hi']:.1f}  {int(r['n']):>5}  {r['conf']:.3f}  {r['right']:.3f}"
+        for r in table
+    ]
+    report.errors = [f"wrong side: {w}" for w in run.wrong] + run.missed
     return report

@@ -36,11 +36,14 @@ def event_filter(
     ] = None,
     since: Annotated[date | None, Query(description="First event date, YYYY-MM-DD.")] = None,
     until: Annotated[date | None, Query(description="Last event date, YYYY-MM-DD.")] = None,
+    min_confidence: Annotated[
+        float | None, Query(ge=0.0, le=1.0, description="Least calibrated confidence.")
+    ] = None,
 ) -> EventFilter:
     """The filters of ``allegiance events``, from the query string."""
     if since and until and since > until:
         raise ApiError(422, f"since ({since}) is after until ({until}); swap them")
-    return EventFilter(actor or None, kind or None, country or None, since, until)
+    return EventFilter(actor or None, kind or None, country or None, since, until, min_confidence)
 
 
 FilterDep = Annotated[EventFilter, Depends(event_filter)]

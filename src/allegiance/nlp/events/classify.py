@@ -2,9 +2,13 @@
 
 This is the task of the zero-shot PLOVER papers: the actors are given, the event type is
 asked, under PLOVER's coding conventions (``events.plover_view``: a promised act is AGREE).
-The two spans become the only actors of the sentence and the event extractor runs as usual;
-when it finds no event between them, the trigger on the dependency path that joins them
-decides, and when there is none the sentence has no event for the pair (None).
+With the learned typer (``make train``: a logistic regression over the same candidate
+features as the event model, trained on the PLV training dyads and the team's codebook
+sentences, every one an event), the typer decides: the pair is read as an article's actors
+are, and its most probable type under PLOVER's view is the answer. Without it (the rules' coder)
+the two spans become the only actors of the sentence and the rules run as usual; when they
+find no event between them, the trigger on the dependency path that joins them decides, and
+when there is none the sentence has no event for the pair (None).
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ...records import Actor, Mention
-from ..actors.resolve import DocActors
+from ..actors.resolve import ActorResolver, DocActors, actor_for_span
+from .candidates import Candidate, features
+from .decide import trigger_of_pair
 from .extract import EventExtractor, plover_view
+from .model import EventModel
 
 # A type outside the label set asked for folds into its nearest one: RETREAT and CONCEDE are
 # both "yield" in CAMEO; a set without RETREAT (the PLV dyads) codes withdrawals as CONCEDE.
@@ -50,14 +57,22 @@ class Classification:
 
 
 class DyadClassifier:
-    """Holds a parser and the event extractor; classifies dyads in batches."""
+    """Holds a parser, the event extractor and, for the learned path, the actor resolver and
+    the typer; classifies dyads in batches."""
 
     def __init__(
-        self, nlp: Language, extractor: EventExtractor, labels: frozenset[str] | None = None
+        self,
+        nlp: Language,
+        extractor: EventExtractor,
+        labels: frozenset[str] | None = None,
+        resolver: ActorResolver | None = None,
+        typer: EventModel | None = None,
     ) -> None:
         self.nlp = nlp
         self.extractor = extractor
         self.labels = labels
+        self.resolver = resolver
+        self.typer = typer
 
     def _label(self, kind: str | None) -> str | None:
         if kind is None or self.labels is None or kind in self.labels:
@@ -70,15 +85,49 @@ class DyadClassifier:
     ) -> Iterator[Classification]:
         """Classify dyads lazily, parsing in batches (named entities are not needed)."""
         pairs = ((d.text, d) for d in dyads)
-        with self.nlp.select_pipes(disable=[p for p in ("ner",) if p in self.nlp.pipe_names]):
+        learned = self.typer is not None and self.resolver is not None
+        # The rules need no named entities; the model reads the actors as the pipeline does.
+        off = [] if learned else [p for p in ("ner",) if p in self.nlp.pipe_names]
+        with self.nlp.select_pipes(disable=off):
             for doc, dyad in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-                yield self.classify_doc(doc, dyad)
+                yield self.learned(doc, dyad) if learned else self.classify_doc(doc, dyad)
+
+    def learned(self, doc: Doc, dyad: Dyad) -> Classification:
+        """The model's type for the pair: the actors resolved as in an article, the two spans
+        standing for whichever actors they name, the most probable type other than none."""
+        assert self.resolver is not None and self.typer is not None
+        model, lex = self.typer, self.extractor.lex
+        actors = self.resolver.resolve(doc, None)
+        given = _dyad_actors(doc, dyad)
+        if given is None:
+            return Classification(dyad.id, None, None, 0.0)
+        spans = (dyad.source, dyad.target)
+        s, t = (actor_for_span(doc, actors, a, b) for a, b in spans)
+        if s is None or t is None or s.is_place or s.actor.id == t.actor.id:
+            s, t = given.mentions
+        heads = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in (s, t)]
+        if not all(heads):
+            return Classification(dyad.id, None, None, 0.0)
+        cand = Candidate(heads[0].root.sent, s, t, heads[0].root, heads[1].root)
+        rules = self.extractor.rule_events(doc, actors, None)
+        probs = model.probabilities([features(cand, rules, lex)])[0]
+        kind, prob = model.best_type(probs)
+        tok = trigger_of_pair(cand)
+        mood = self.extractor.modality_of(tok)
+        mode = self.extractor.trigger_of(tok)
+        plover = plover_view(kind, mood)
+        return Classification(
+            dyad.id,
+            self._label(plover),
+            mode[1] if mode and mode[0] == kind else None,
+            round(model.confidence(prob), 3),
+        )
 
     def classify_doc(self, doc: Doc, dyad: Dyad) -> Classification:
         actors = _dyad_actors(doc, dyad)
         if actors is None:
             return Classification(dyad.id, None, None, 0.0)
-        found = self.extractor.extract(doc, actors, None)
+        found = self.extractor.rule_events(doc, actors, None)
         best: tuple[float, str, str | None] | None = None
         for ev in found:
             pair = (ev.source.actor.id, ev.target.actor.id if ev.target else None)

@@ -24,7 +24,9 @@ from ...records import Span as TextSpan
 from ..actors.resolve import DocActors
 from .arguments import Arg, Finder, Pair
 from .constructions import Trigger, triggers_at
+from .decide import decide_sentence
 from .modality import When, event_date, modality, place
+from .model import EventModel
 from .overrides import ARGUMENTS, EVENT, OBJECTS, Reading, apply
 from .parse import children, clause_verb, inside_attitude, trim_space
 from .plover import acts_at_home, coded, main_acts, plover_view, two_sides
@@ -38,13 +40,34 @@ _ANAPHORA_WINDOW = 3
 class EventExtractor:
     """Holds the lexicon; ``extract(doc, actors, published)`` codes one parsed article."""
 
-    def __init__(self, lexicon: Lexicon, countries: Mapping[str, Actor] | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        countries: Mapping[str, Actor] | None = None,
+        model: EventModel | None = None,
+    ) -> None:
         self.lex = lexicon
         # ISO3 -> the country's actor, for the implied recipient of a domestic act.
         self.countries: Mapping[str, Actor] = countries or {}
+        # The learned decision; without one, the rules' events are the events.
+        self.model = model
 
     def extract(self, doc: Doc, actors: DocActors, published: date | None) -> list[Event]:
-        """Return the events of a Doc in text order, one per source-target pair."""
+        """Return the events of a Doc in text order, one per source-target pair and type."""
+        rules = self.rule_events(doc, actors, published)
+        if self.model is None:
+            return rules
+        events: list[Event] = []
+        for sent in doc.sents:
+            found = decide_sentence(
+                self.model, self.lex, sent, actors, published, rules, self._own_in
+            )
+            events += [e for _, e in found]
+        return _dedupe(events)
+
+    def rule_events(self, doc: Doc, actors: DocActors, published: date | None) -> list[Event]:
+        """The events the rules read, in text order: the model's candidates' features, and
+        the events themselves where no model is loaded."""
         finder = Finder(self.lex, actors)
         events: list[Event] = []
         history: list[tuple[int, Event]] = []
@@ -55,6 +78,9 @@ class EventExtractor:
                 events.append(ev)
                 history.append((n, ev))
         return _dedupe(events)
+
+    def _own_in(self, source: Arg, plover: str, sent: Span) -> Arg | None:
+        return self._own_country(source, plover, sent.doc)
 
     def modality_of(self, tok: Token) -> str:
         """The modality of the clause a word belongs to."""

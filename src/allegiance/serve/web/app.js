@@ -359,7 +359,7 @@
   function readFilters() {
     const form = $("#filters").elements;
     const out = {};
-    for (const name of ["actor", "type", "country", "since", "until"]) {
+    for (const name of ["actor", "type", "country", "since", "until", "min_confidence"]) {
       const value = form[name].value.trim();
       if (value) out[name] = value;
     }
