@@ -1,9 +1,11 @@
 """How long `classify` takes for 1,000 dyads on one core (a benchmark, not a test).
 
     taskset -c 0 .venv/bin/python benchmarks/classify_speed.py [DYADS.jsonl] [--limit 1000]
+        [--learned]
 
 Reads dyads from a PLOVER-style JSONL set (default: the zsp_plv set under ../shared), loads
-the model once (not timed), then times classification alone.
+the models once (not timed), then times classification alone: by the rules, or with
+``--learned`` by the typer (which also resolves the sentence's actors, with named entities).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from pathlib import Path
 
 from allegiance.nlp.events.classify import Dyad, DyadClassifier
 from allegiance.pipeline import Pipeline
+from allegiance.settings import Settings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default="../shared/eval/events/zsp_plv.train.jsonl")
     parser.add_argument("--limit", type=int, default=1000)
+    parser.add_argument("--learned", action="store_true", help="the typer, not the rules")
     args = parser.parse_args()
     dyads = []
     with Path(args.path).open(encoding="utf-8") as fh:
@@ -38,7 +42,7 @@ def main() -> None:
                         )
                     )
     dyads = dyads[: args.limit]
-    pipe = Pipeline()
+    pipe = Pipeline(Settings(learned=args.learned))
     classifier = DyadClassifier(pipe.nlp, pipe.extractor, resolver=pipe.resolver, typer=pipe.typer)
     start = time.perf_counter()
     found = list(classifier.classify_many(dyads))
