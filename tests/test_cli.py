@@ -217,3 +217,22 @@ def test_the_learned_coder_by_option_or_environment(runner, monkeypatch):
     # --min-confidence leaves out what the model is less sure of
     sure = runner.invoke(main, [*args, "--min-confidence", "0.99"], input=STORY)
     assert json.loads(sure.stdout)["events"] == []
+
+
+def test_bench_times_the_coder_the_group_option_names(runner, monkeypatch, tmp_path):
+    # A bench of the rules under `--coder learned` would report the wrong coder's speed.
+    from allegiance.quality import benchmark
+
+    seen = []
+    monkeypatch.setattr(
+        benchmark, "run_bench", lambda *args: seen.append(args[-1].learned) or {"articles": 0}
+    )
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "Turkey sends drones to Libya."}\n')
+    for argv, learned in (
+        (["bench", str(corpus)], False),
+        (["--coder", "learned", "bench", str(corpus)], True),
+    ):
+        result = runner.invoke(main, argv)
+        assert result.exit_code == 0, result.output
+        assert seen.pop() is learned

@@ -239,7 +239,7 @@ def bench(corpus: str, limit: int | None, workers: int, cluster: str | None) -> 
 
     check_cluster(workers, cluster, None)
     try:
-        report = run_bench(corpus, limit, workers, cluster)
+        report = run_bench(corpus, limit, workers, cluster, Settings(learned=learned_coder()))
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc
     for key, value in report.items():

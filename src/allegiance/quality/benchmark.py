@@ -121,16 +121,18 @@ def run_bench(
     limit: int | None,
     workers: int,
     cluster: str | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Time bare spaCy and end-to-end ingest over the same texts; return the figures.
 
     With ``cluster`` (``local:N``) the ingest runs on a Dask LocalCluster of N single-thread
-    workers, and bare spaCy on N processes.
+    workers, and bare spaCy on N processes. ``settings`` choose the coder (the learned one
+    under ``allegiance --coder learned bench``).
     """
     records = read_corpus_texts(corpus, limit)
     texts = [r.get("text") or "" for r in records]
     words = sum(len(t.split()) for t in texts)
-    settings = Settings()
+    settings = settings or Settings()
     if cluster:
         from ..corpus.cluster import local_workers, require_extra
 
