@@ -43,6 +43,7 @@ def _model(weights: dict[str, dict[str, float]], **decision: float) -> EventMode
         threshold=decision.get("threshold", 0.3),
         backing=decision.get("backing", 0.3),
         rule_floor=0.0,
+        lone_floor=0.0,
         unseen=True,
         calibration=(1.0, 0.0, 0.0),
         about={},
@@ -54,6 +55,34 @@ def test_candidates_pair_every_actor_with_every_other_and_none():
     found = sentence_candidates(next(doc.sents), actors)
     pairs = [(c.source.actor.id, c.target.actor.id if c.target else None) for c in found]
     assert pairs == [("CHL", "PER"), ("CHL", None), ("PER", "CHL"), ("PER", None)]
+
+
+CONJ = "Chile and Peru accused Cuba."
+CONJ_TABLE = """
+    Chile   3 nsubj PROPN NNP Chile   @CHL
+    and     0 cc    CCONJ CC  and
+    Peru    0 conj  PROPN NNP Peru    @PER
+    accused 3 ROOT  VERB  VBD accuse
+    Cuba    3 dobj  PROPN NNP Cuba    @CUB
+    .       3 punct PUNCT .   .
+"""
+
+
+def test_a_conjunct_is_read_where_the_first_of_its_coordination_stands():
+    doc, actors = parse(CONJ, CONJ_TABLE)
+    lex = load_lexicon()
+    found = {
+        (c.source.actor.id, c.target.actor.id if c.target else None): c
+        for c in sentence_candidates(next(doc.sents), actors)
+    }
+    # Peru hangs on Chile, but is a subject of "accused" as Chile is: same path to Cuba
+    first, second = features(found["CHL", "CUB"], [], lex), features(found["PER", "CUB"], [], lex)
+    assert "p:nsubj|dobj" in first and "p:nsubj|dobj" in second
+    assert found["PER", "CUB"].source_head.text == "Chile"
+    # the two members of one coordination keep their own words, and say so
+    pair = found["CHL", "PER"]
+    assert pair.coordinated and (pair.source_head.text, pair.target_head.text) == ("Chile", "Peru")
+    assert "conj" in features(pair, [], lex) and "conj" not in first
 
 
 def test_features_read_the_path_the_words_and_the_lexicon():
@@ -106,6 +135,27 @@ def test_the_extractor_codes_what_the_model_decides():
         ("AID", "CHL", "PER")
     ]
     assert "model p=" in events[0].rule and events[0].trigger.text == "sent"
+
+
+def test_a_rules_event_without_any_recipient_needs_the_lone_floor():
+    # "Russia attacked." The rules read ASSAULT with no target; the model finds it improbable.
+    doc, actors = parse(
+        "Russia attacked.",
+        """
+        Russia   1 nsubj PROPN NNP Russia @RUS
+        attacked 1 ROOT  VERB  VBD attack
+        .        1 punct PUNCT .   .
+        """,
+    )
+    model = _model({}, threshold=0.5)
+    lone = EventModel(**{**model.__dict__, "lone_floor": 0.2})
+    rules = EventExtractor(load_lexicon())
+    told = [e for e in rules.extract(doc, actors, None) if e.target is None]
+    assert told, "the rules read an event with no recipient here"
+    kept = EventExtractor(load_lexicon(), model=model).extract(doc, actors, None)
+    dropped = EventExtractor(load_lexicon(), model=lone).extract(doc, actors, None)
+    assert any(e.target is None for e in kept)
+    assert not any(e.target is None for e in dropped)
 
 
 def test_loading_a_model(tmp_path: Path):

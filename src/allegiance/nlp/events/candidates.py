@@ -21,19 +21,44 @@ from ..actors.resolve import DocActors
 
 # Words between the two heads read as a bag, up to this distance.
 _BETWEEN = 12
+# A conjunct or an apposition is read where the word it hangs on stands.
+_STAND_IN = ("conj", "appos")
 # Dependents of a source's verb read when the pair has no target.
 _VERB_DEPS = ("dobj", "attr", "prep", "xcomp", "ccomp", "neg", "aux")
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A source and a target (or none) of one sentence, with their head words."""
+    """A source and a target (or none) of one sentence, with the words that stand for them in
+    the parse (``pair``: the first of a coordination or the noun an apposition describes) and
+    whether the two are coordinated with each other ("Iran and Russia")."""
 
     sentence: Span
     source: Mention
     target: Mention | None
     source_head: Token
     target_head: Token | None
+    coordinated: bool = False
+
+
+def pair(
+    sent: Span, source: Mention, target: Mention | None, s: Token, t: Token | None
+) -> Candidate:
+    """The candidate of two mentions whose heads are ``s`` and ``t``. A conjunct or an
+    apposition stands where the word it joins stands ("Iran and *Russia* back Assad": Russia
+    is a subject of "back"; "attacked Idlib and *Hama*"), so the model reads every member of
+    a coordination as it reads the first; two members of one coordination keep their own heads."""
+    s_at, t_at = _standing(s), _standing(t) if t is not None else None
+    joined = t is not None and s_at.i == t_at.i  # type: ignore[union-attr]
+    if joined:
+        s_at, t_at = s, t
+    return Candidate(sent, source, target, s_at, t_at, joined)
+
+
+def _standing(tok: Token) -> Token:
+    while tok.dep_ in _STAND_IN and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
 
 
 def sentence_candidates(sent: Span, actors: DocActors) -> list[Candidate]:
@@ -49,7 +74,7 @@ def sentence_candidates(sent: Span, actors: DocActors) -> list[Candidate]:
             t_head = _head(sent.doc, t) if t is not None else None
             if t is not None and t_head is None:
                 continue
-            out.append(Candidate(sent, s, t, s_head, t_head))
+            out.append(pair(sent, s, t, s_head, t_head))
     return out
 
 
@@ -151,7 +176,7 @@ def _pair_features(c: Candidate, lex: Lexicon) -> list[str]:
     lo, hi = sorted((s.i, t.i))
     if hi - lo <= _BETWEEN:
         f += [f"bw:{_lemma(x)}" for x in s.doc[lo + 1 : hi] if not x.is_punct]
-    if (t.head.i == s.i and t.dep_ == "conj") or (s.head.i == t.i and s.dep_ == "conj"):
+    if c.coordinated:
         f.append("conj")
     if any(ch.dep_ == "neg" for ch in lca.children):
         f.append("neg")

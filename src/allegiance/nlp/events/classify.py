@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 
 from ...records import Actor, Mention
 from ..actors.resolve import ActorResolver, DocActors, actor_for_span
-from .candidates import Candidate, features
+from .candidates import features, pair
 from .decide import trigger_of_pair
 from .extract import EventExtractor, plover_view
 from .model import EventModel
@@ -108,7 +108,7 @@ class DyadClassifier:
         heads = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in (s, t)]
         if not all(heads):
             return Classification(dyad.id, None, None, 0.0)
-        cand = Candidate(heads[0].root.sent, s, t, heads[0].root, heads[1].root)
+        cand = pair(heads[0].root.sent, s, t, heads[0].root, heads[1].root)
         rules = self.extractor.rule_events(doc, actors, None)
         probs = model.probabilities([features(cand, rules, lex)])[0]
         kind, prob = model.best_type(probs)

@@ -2,8 +2,10 @@
 
 For every candidate pair the model gives each type's probability. The rules' events of the
 sentence stand, with the model's calibrated confidence, unless the model gives their type
-less than its ``rule_floor`` (0 as shipped) or reads the pair as hostile where the rules read
-a backing (``EventModel.wrong_side``). To them the model adds every type over its threshold
+less than its ``rule_floor`` (0 as shipped; ``lone_floor``, 0.2 as shipped, for an event
+with no recipient, not even an implied one: on news those are mostly a verb read without its
+object, "gave instructions") or reads the pair as hostile where the rules read a backing
+(``EventModel.wrong_side``). To them the model adds every type over its threshold
 that the rules did not read for the pair (a pair can be the subject of an accusation and a
 demand in one sentence); such an event takes its trigger from the parse (the word that joins
 the two actors, or the source's verb), its mode from the lexicon when that word signals the
@@ -83,7 +85,8 @@ def _kept_rules(
         reverse = back[1] if back is not None and c.target is not None else None
         p = float(row[model.column[e.type]]) if e.type in model.column else 0.0
         wrong = model.wrong_side(e.type, row, reverse, read=True)
-        if p < model.rule_floor or wrong or (e.type in FORCE and _suffers_force(c, lex)):
+        floor = model.lone_floor if e.target is None else model.rule_floor
+        if p < floor or wrong or (e.type in FORCE and _suffers_force(c, lex)):
             continue
         yield (
             _clause(e, sent),

@@ -44,6 +44,7 @@ class EventModel:
     # rules' event stands unless on the wrong side); a pair the candidates do not hold keeps
     # the rules' reading when ``unseen`` says so.
     rule_floor: float
+    lone_floor: float  # the same for a rules' event with no target
     unseen: bool
     calibration: tuple[float, float, float]  # sigmoid(a * logit(p) + b + c * read by rules)
     about: dict[str, Any]
@@ -148,6 +149,7 @@ def load_model(folder: Path | None = None, name: str = "event") -> EventModel | 
         threshold=float(meta.get("threshold", 0.5)),
         backing=float(meta.get("backing", meta.get("threshold", 0.5))),
         rule_floor=float(meta.get("rule_floor", 0.0)),
+        lone_floor=float(meta.get("lone_floor", 0.0)),
         unseen=bool(meta.get("unseen", True)),
         calibration=_calibration(meta.get("calibration")),
         about={k: v for k, v in meta.items() if k not in ("features", "classes")},
