@@ -248,3 +248,44 @@ def test_eval_articles_end_to_end(tmp_path, pipeline):
     assert float(figures["recall"]) == 1.0  # Turkey AID the GNA is found
     assert "camp pair agreement" in figures and "modality accuracy" in figures
     assert "calibration error" in figures and "reliability" in result.stdout
+
+
+# Actors of whole articles -------------------------------------------------------------------
+def test_a_gold_actor_is_located_by_its_longest_form_in_its_sentence():
+    from allegiance.quality.news_actors import locate
+
+    text = "Cairo said it would not stand by. Egypt’s army is ready, Egypt's president said."
+    army = _actor("Egyptian military", "EGY", "MIL", ["Egypt's army", "army"])
+    at = locate(text, 34, len(text), army)  # the page's curly apostrophe, the coder's straight one
+    assert at is not None and text[at[0] : at[1]] == "Egypt’s army"
+    assert locate(text, 0, 33, army) is None  # not in that sentence: not located, not scored
+    assert locate("The armys of...", 0, 15, army) is None  # whole words only
+
+
+def test_eval_news_actors_scores_country_and_sector_at_each_span(tmp_path):
+    from allegiance.quality.news_actors import eval_news_actors
+    from allegiance.records import Mention
+
+    gold, corpus = _files(tmp_path, _record())
+    gna_at = STORY.index("Government of National Accord")
+
+    def resolve_spans(text, published, spans):
+        assert published is not None and published.isoformat() == "2020-06-10"
+        # Turkey right; the GNA resolved to Libya with no sector (country right, sector wrong)
+        libya = Actor("LBY", "Libya", "LBY", None, "country")
+        by_start = {
+            0: Mention("Turkey", 0, 6, TUR, "test"),
+            gna_at: Mention("G", gna_at, gna_at + 29, libya, "test"),
+        }
+        return [by_start.get(start) for start, _ in spans]
+
+    report = eval_news_actors(gold, corpus, SimpleNamespace(resolve_spans=resolve_spans))
+    assert report.figures["spans"] == 2 and report.figures["not located"] == 0
+    assert report.figures["country accuracy"] == 1.0 and report.figures["sector accuracy"] == 0.5
+    assert any("Government of National Accord" in e and "LBY/GOV" in e for e in report.errors)
+
+
+def test_eval_actors_on_news_gold_goes_to_the_article_scorer(tmp_path):
+    gold, corpus = _files(tmp_path, _record(article_id="team:404"))
+    result = CliRunner().invoke(main, ["eval", "actors", str(gold), "--corpus", str(corpus)])
+    assert result.exit_code == 1 and "unknown article id 'team:404'" in result.stderr

@@ -14,7 +14,8 @@ from .options import (
 )
 
 
-def _eval_articles(gold: Path, corpus: Path | None, show: int) -> None:
+def _eval_articles(gold: Path, corpus: Path | None, show: int, task: str) -> None:
+    from ..quality.news_actors import eval_news_actors
     from ..quality.news_eval import DEFAULT_CORPUS, eval_articles
     from ..quality.newsgold import load_gold
 
@@ -24,7 +25,8 @@ def _eval_articles(gold: Path, corpus: Path | None, show: int) -> None:
             f"corpus {corpus} not found; give --corpus, the JSONL file the gold points into"
         )
     load_gold(gold, corpus)  # bad gold is one line before the model loads
-    report = eval_articles(gold, corpus, load_pipeline(None))
+    scorer = eval_news_actors if task == "actors" else eval_articles
+    report = scorer(gold, corpus, load_pipeline(None))
     report.errors = report.errors[:show]
     click.echo(printable_lines(report.to_text()))
 
@@ -40,7 +42,8 @@ def _eval_articles(gold: Path, corpus: Path | None, show: int) -> None:
 @click.option(
     "--corpus",
     type=click.Path(path_type=Path),
-    help="articles: the JSONL corpus the gold's article ids and offsets point into "
+    help="articles, actors on news gold: the JSONL corpus the gold's article ids and offsets "
+    "point into "
     "(default ../shared/bench/news.jsonl).",
 )
 def eval_command(
@@ -52,7 +55,8 @@ def eval_command(
     events    event F1: type + source country + target country (PLOVER-style set)
     classify  macro-F1 of the type given each marked dyad (GSR dev: the gold events as dyads)
     dates     exact TIMEX3 values of DATE expressions (TempEval-3-style set)
-    actors    country (or IGO) each coded actor span resolves to
+    actors    country (or IGO) each coded actor span resolves to; on whole coded
+              articles (news.dev/devtest) country and sector of each gold actor
     extraction  main text of web pages (a Zyte-benchmark-style folder): shingle P/R/F1
     articles  whole articles coded by hand (news.dev/devtest): event P/R/F1 per type,
               with sectors, modality and date accuracy, wrong sides, camp agreement
@@ -71,8 +75,10 @@ def eval_command(
         report.errors = report.errors[:show]
         click.echo(report.to_text())
         return
-    if task == "articles":
-        _eval_articles(path, corpus, show)
+    from ..quality.newsgold import is_news_gold
+
+    if task == "articles" or (task == "actors" and is_news_gold(path)):
+        _eval_articles(path, corpus, show, task)
         return
     pipe = load_pipeline(None)
     if task == "events":

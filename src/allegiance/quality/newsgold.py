@@ -198,6 +198,15 @@ def iter_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, rec
 
 
+def is_news_gold(path: Path) -> bool:
+    """Whether a gold file holds whole coded articles (records with ``article_id``) rather
+    than sentences with their text."""
+    try:
+        return "article_id" in next(iter_records(path), (0, {}))[1]
+    except GoldError:
+        return False
+
+
 def load_gold(path: Path, corpus: Path) -> list[GoldArticle]:
     """The coded articles of ``path`` with their texts from ``corpus``.
 
