@@ -134,3 +134,76 @@ def test_kb_user_file_with_unknown_section_fails_clearly(tmp_path):
     user.write_text("militias:\n  - id: x\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="unknown section"):
         load_sections(user)
+
+
+def _tokenize():
+    tokenizer = spacy.blank("en").tokenizer
+    return lambda s: [t.text for t in tokenizer(s)]
+
+
+@pytest.mark.parametrize(
+    "named_by", ["id: khalifa-haftar", "name: Khalifa Haftar", "name: Khalifa Hifter"]
+)
+def test_kb_user_file_overrides_a_person_by_id_name_or_alias(tmp_path, named_by):
+    user = tmp_path / "mine.yaml"
+    name = "" if named_by.startswith("name") else "\n    name: Khalifa Haftar"
+    aliases = "[Haftar]" if "Hifter" in named_by else "[Hifter]"  # by an alias of the base's
+    user.write_text(
+        f"people:\n  - {named_by}{name}\n    aliases: {aliases}\n    country: LBY\n"
+        "    sector: MIL\n    start: 2014-05-16\n",
+        encoding="utf-8",
+    )
+    kb = build(load_sections(user), _tokenize())
+    (hit,) = kb.find(["Haftar"])
+    sectors = {e.actor.sector for e in hit.entries}
+    assert sectors == {"MIL"}, "the base's entries of the person are replaced, every term"
+    base = build(load_sections(), _tokenize())
+    assert {e.actor.sector for e in base.find(["Khalifa", "Haftar"])[0].entries} == {"REB"}
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ("people:\n  - country: LBY\n", r"people\[0\] \(\?\): needs 'name' as text"),
+        ("people:\n  - name: A B\n    sector: WARLORD\n", r"people\[0\] \(A B\): sector 'WARLORD'"),
+        (
+            "people:\n  - name: A B\n    start: last year\n",
+            r"people\[0\] \(A B\): start 'last year'",
+        ),
+        ("groups:\n  - just a name\n", r"groups\[0\]: an entry must be a mapping"),
+        (
+            "groups:\n  - id: x\n    name: X\n    active: 2019\n",
+            r"groups\[0\] \(X\): 'active' must be",
+        ),
+        (
+            "igos:\n  - id: x\n    name: X\n    aliases: XO\n",
+            r"igos\[0\] \(X\): 'aliases' must be a list",
+        ),
+    ],
+)
+def test_kb_a_malformed_user_entry_is_named_with_its_problem(tmp_path, body, says):
+    from allegiance.errors import KnowledgeError
+
+    user = tmp_path / "mine.yaml"
+    user.write_text(body, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"mine\.yaml: " + says):
+        load_sections(user)
+
+
+def test_kb_show_lists_what_a_name_can_mean_with_dates(tmp_path):
+    from click.testing import CliRunner
+
+    from allegiance.cli import main
+
+    runner = CliRunner()
+    shown = runner.invoke(main, ["kb", "show", "Johnson", "--date", "1991-01-01"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert any("prince-johnson" in x and x.endswith("applies") for x in lines)
+    assert any("boris-johnson" in x and x.endswith("-") for x in lines)
+    missing = runner.invoke(main, ["kb", "show", "Nobody Atall"])
+    assert missing.exit_code == 1 and "--actors" in missing.stderr
+    user = tmp_path / "mine.yaml"
+    user.write_text("people:\n  - name: Nobody Atall\n    country: FRA\n", encoding="utf-8")
+    mine = runner.invoke(main, ["kb", "show", "Nobody Atall", "--actors", str(user)])
+    assert mine.exit_code == 0 and "FRA" in mine.stdout

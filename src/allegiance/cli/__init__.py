@@ -4,7 +4,7 @@
 other module registers its commands on the group when imported, here.
 """
 
-from . import alignment, articles, corpus, quality, serve
+from . import alignment, articles, corpus, knowledge, quality, serve
 from .group import main
 
-__all__ = ["alignment", "articles", "corpus", "main", "quality", "serve"]
+__all__ = ["alignment", "articles", "corpus", "knowledge", "main", "quality", "serve"]

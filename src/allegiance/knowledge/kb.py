@@ -159,6 +159,14 @@ class KnowledgeBase:
         return None
 
 
+def entries_named(kb: KnowledgeBase, words: Sequence[str]) -> list[Entry]:
+    """Every entry a name (as tokens) is an alias of, whatever its case, by kind and date."""
+    entries = kb.index.get(tuple(fold(w) for w in words), [])
+    order = ("country", "igo", "group", "person", "former", "demonym", "capital", "seat")
+    rank = {k: n for n, k in enumerate(order)}
+    return sorted(entries, key=lambda e: (rank.get(e.kind, 99), e.start or date.min))
+
+
 def _case_ok(entry: Entry, texts: Sequence[str]) -> bool:
     if entry.exact:
         return tuple(texts) == entry.tokens
@@ -234,12 +242,70 @@ def load_sections(user_file: Path | None = None) -> dict[str, list[Any]]:
                 raise KnowledgeError(
                     f"{user_file}: section '{section}' must be a {want.__name__} of entries"
                 )
-            if section in user:
-                if section == "agents":
-                    sections[section].append(user[section])
-                else:
-                    sections[section].extend(user[section] or [])
+            if section == "agents" and section in user:
+                sections[section].append(user[section])
+            elif section == "people":  # kept apart: a user's person replaces the base's
+                sections["user people"] = check_entries(user_file, section, user.get(section))
+            elif section in user:
+                sections[section].extend(check_entries(user_file, section, user[section]))
     return sections
+
+
+# Fields each entry of a section must have.
+_REQUIRED = {"countries": ("iso3", "name"), "igos": ("id", "name"), "groups": ("id", "name")}
+_REQUIRED["people"] = ("name",)
+
+
+def check_entries(path: Path, section: str, items: list[Any] | None) -> list[dict[str, Any]]:
+    """A user's entries of one section, checked: each a mapping with its fields, names as
+    text, dates that parse, a known sector.
+
+    Raises:
+        KnowledgeError: one line naming the file, the entry and what is wrong with it.
+    """
+    from .sectors import SECTORS
+
+    out = []
+    for n, item in enumerate(items or []):
+        where = f"{path}: {section}[{n}]"
+        if not isinstance(item, dict):
+            raise KnowledgeError(f"{where}: an entry must be a mapping of fields")
+        where += f" ({item.get('name') or item.get('id') or '?'})"
+        for key in _REQUIRED[section]:
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise KnowledgeError(f"{where}: needs '{key}' as text")
+        if not isinstance(item.get("aliases") or [], list):
+            raise KnowledgeError(f"{where}: 'aliases' must be a list of names")
+        sector = item.get("sector")
+        if sector is not None and sector not in SECTORS:
+            raise KnowledgeError(f"{where}: sector '{sector}' is not one of {', '.join(SECTORS)}")
+        active = item.get("active")
+        if active is not None and not (isinstance(active, list) and len(active) == 2):
+            raise KnowledgeError(f"{where}: 'active' must be [start, end] (null for open)")
+        dates = {"start": item.get("start"), "end": item.get("end")}
+        dates |= {"active start": (active or [None])[0], "active end": (active or [None, None])[1]}
+        for key, value in dates.items():
+            try:
+                parse_date(value)
+            except KnowledgeError as exc:
+                problem = str(exc).removeprefix(f"[{exc.code}] ")
+                raise KnowledgeError(f"{where}: {key} {problem}") from None
+        out.append(item)
+    return out
+
+
+def _person_keys(item: dict[str, Any]) -> set[str]:
+    """What a person entry can be named by in an override: its id and its names, folded."""
+    names = [item["name"], *(item.get("aliases") or [])]
+    return {slug(str(item.get("id") or item["name"])), *(fold(str(n)) for n in names)}
+
+
+def with_user_people(base: list[Any], user: list[Any]) -> list[Any]:
+    """The base's people with every person a user's entry names (by id, name or alias)
+    replaced, all terms of him, by the user's entries."""
+    named = set().union(*(_person_keys(u) for u in user)) if user else set()
+    replaced = {slug(b["name"]) for b in base if _person_keys(b) & named}
+    return [b for b in base if slug(b["name"]) not in replaced] + list(user)
 
 
 def _override(items: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> list[Any]:
@@ -261,7 +327,8 @@ def build(sections: dict[str, list[Any]], tokenize: Tokenize) -> KnowledgeBase:
         _add_countries(kb, _override(sections.get("countries", []), lambda d: d["iso3"]), tokenize)
         _add_igos(kb, _override(sections.get("igos", []), lambda d: d["id"]), tokenize)
         _add_groups(kb, _override(sections.get("groups", []), lambda d: d["id"]), tokenize)
-        _add_people(kb, sections.get("people", []), tokenize)
+        people = with_user_people(sections.get("people", []), sections.get("user people", []))
+        _add_people(kb, people, tokenize)
         for mapping in sections.get("agents", []):
             for sector, nouns in (mapping or {}).items():
                 for noun in nouns or []:
@@ -329,7 +396,7 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         country = item.get("country")
         sector = item.get("sector") or "GOV"
         actor = Actor(
-            id=slug(item["name"]),
+            id=slug(str(item.get("id") or item["name"])),
             name=item["name"],
             country=None if country == "IGO" else country,
             sector="IGO" if country == "IGO" else sector,
