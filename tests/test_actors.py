@@ -85,6 +85,21 @@ def test_office_holder_depends_on_the_date(pipeline, published, name):
     assert people == [name]
 
 
+@pytest.mark.parametrize("published", [None, date(1985, 6, 15)])
+def test_a_title_names_nobody_without_a_date_or_outside_the_base(pipeline, published):
+    # Undated, "the Russian foreign minister" could be any holder; in 1985 the base has none.
+    result = pipeline.run(
+        RawDoc(
+            None,
+            "t",
+            "Headline\n\nThe Russian foreign minister arrived in Ankara on Monday.",
+            published=published,
+        )
+    )
+    found = [m.actor for m in result.mentions if m.text == "Russian foreign minister"]
+    assert found and all(a.kind != "person" and a.country == "RUS" for a in found), found
+
+
 @pytest.mark.parametrize(
     ("text", "mention", "code"),
     [

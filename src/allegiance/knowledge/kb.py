@@ -149,11 +149,11 @@ class KnowledgeBase:
         return None
 
     def holder(self, country: str, office: str, when: date | None) -> Actor | None:
-        """Who held an office in a country on a date (the latest holder when undated)."""
-        terms = self.offices.get((country, office), [])
+        """Who held an office in a country on a date; nobody when the date is unknown (a
+        title in an undated text could name any holder) or outside every term the base has."""
         if when is None:
-            return terms[-1].actor if terms else None
-        for entry in terms:
+            return None
+        for entry in self.offices.get((country, office), []):
             if entry.active(when):
                 return entry.actor
         return None
