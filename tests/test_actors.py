@@ -117,6 +117,15 @@ def test_compound_actors(pipeline, text, mention, code):
     assert code_of(resolve(pipeline, text), mention) == code
 
 
+def test_bare_police_and_lawmakers_belong_to_the_country_last_named(pipeline):
+    found = resolve(
+        pipeline,
+        "Protests spread across Georgia on Friday. Police fired tear gas at the crowd, and "
+        "lawmakers demanded an inquiry.",
+    )
+    assert found["Police"][0] == "GEOCOP" and found["lawmakers"][0] == "GEOLEG"
+
+
 def test_pro_prefix_gives_the_named_side(pipeline):
     found = resolve(
         pipeline,

@@ -25,6 +25,9 @@ from .drafts import (
     first_demonyms,
 )
 
+# Sectors whose bare agent nouns ("the rebels", "police", "lawmakers") belong to the country
+# last named as a place: the parties of a story's country, and its state's organs at home.
+_AT_HOME = frozenset(["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG"])
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 
@@ -144,7 +147,7 @@ class Compounder:
         ):
             # "the rebels" after "Houthi rebels": the group last named, not the last country
             return Draft(first, tok.i + 1, named, "the group last named", "agent", head=tok.i)
-        if last_place and sector in ("REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL"):
+        if last_place and sector in _AT_HOME:
             actor = self.country_agent(last_place, sector)
             return Draft(
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
