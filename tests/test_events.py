@@ -37,7 +37,7 @@ def has(found: list[dict], kind: str, source: str, target: str | None, **fields)
     ("text", "kind", "source", "target"),
     [
         ("Egypt condemned Turkey on Monday.", "ACCUSE", "EGY", "TUR"),  # subject-verb-object
-        ("Haftar is backed by the United Arab Emirates.", "SUPPORT", "ARE", "LBY"),  # passive
+        ("Khalifa Haftar is backed by the United Arab Emirates.", "SUPPORT", "ARE", "LBY"),  # passive
         ("Russia, along with Egypt, has backed Khalifa Haftar.", "SUPPORT", "EGY", "LBY"),
         (
             "Turkey, together with Qatar, backs the Government of National Accord.",
@@ -45,7 +45,7 @@ def has(found: list[dict], kind: str, source: str, target: str | None, **fields)
             "QAT",
             "LBY",
         ),
-        ("Haftar has enjoyed the support of the Wagner Group.", "SUPPORT", "RUS", "LBY"),
+        ("Khalifa Haftar has enjoyed the support of the Wagner Group.", "SUPPORT", "RUS", "LBY"),
         (
             "Ankara sent drones to Tripoli in support of the Government of National Accord.",
             "AID",

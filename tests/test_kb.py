@@ -56,9 +56,15 @@ def test_kb_no_alias_shared_by_two_countries(sections):
         ]
         for name in names:
             owners[fold(str(name))].add(c["iso3"])
+    declared = defaultdict(set)
+    for c in sections["countries"]:
+        for name in c.get("shared", []):
+            declared[fold(str(name))].add(c["iso3"])
     shared = {name: codes for name, codes in owners.items() if len(codes) > 1}
-    # Names two countries share are settled by context (see actors._elsewhere); none yet.
+    # A name two countries share only as declared by both (`shared`), which the resolver
+    # settles by the article's other places.
     assert shared == {}
+    assert all(len(codes) > 1 for codes in declared.values()), declared
 
 
 def test_kb_no_alias_shared_by_two_groups_or_igos(sections):

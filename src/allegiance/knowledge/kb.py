@@ -349,7 +349,9 @@ def _add_countries(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tok
         if item.get("capitals"):
             kb.capitals[iso] = str(item["capitals"][0])
         kinds = [
-            ("country", [item["name"], *(item.get("aliases") or [])]),
+            # A shared name ("Congo") is indexed for each state that declares it; the
+            # resolver settles it by the article's other places (_choose).
+            ("country", [item["name"], *(item.get("aliases") or []), *(item.get("shared") or [])]),
             ("former", item.get("former") or []),
             ("demonym", item.get("demonyms") or []),
             ("capital", item.get("capitals") or []),

@@ -120,6 +120,12 @@ class ActorResolver:
         )
         covered = {i for m in matches for i in range(m.start, m.end)}
         named.update(self._place_countries(doc, covered))
+        # To choose among entries sharing a name ("Congo"), a capital named is evidence too.
+        hints = named + Counter(
+            m.entries[0].actor.country
+            for m in matches
+            if len(m.entries) == 1 and m.entries[0].kind == "capital"
+        )
         drafts: list[Draft] = []
         for m in matches:
             span = doc[m.start : m.end]
@@ -127,11 +133,18 @@ class ActorResolver:
                 continue
             if _inside_longer_name(span, m.entries, covered):
                 continue
-            if all(e.kind == "surname" for e in m.entries) and not bare_surname(span):
-                continue
+            if all(e.kind == "surname" for e in m.entries):
+                # A surname alone is a known person only on evidence: the person in office
+                # on the article's date and his country named ("Goma" in a 2023 story about
+                # Kivu is not the Congolese prime minister of 1991). Without it, a full name
+                # earlier still links it (coref), else it is an unknown person or a place.
+                entries = [e for e in m.entries if _fits(e, published, hints) or _titled(span, e)]
+                if not entries or not bare_surname(span):
+                    continue
+                m = replace(m, entries=tuple(entries))
             if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
                 continue  # "Chinese-made drones" say where they were built, not who used them
-            entry = _choose(m.entries, published, named)
+            entry = _choose(m.entries, published, hints)
             if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
             drafts.append(
@@ -382,6 +395,23 @@ def _trim(ent: Span) -> Span | None:
     while end > start and doc[end - 1].tag_ == "POS":
         end -= 1
     return Span(doc, start, end, label=ent.label_) if end > start else None
+
+
+def _fits(entry: Entry, when: date | None, hints: Counter[str | None]) -> bool:
+    """Whether the article gives evidence for a person its surname alone names: in office on
+    its date, and his country (or capital) named in it; an official of an organisation
+    (no country) needs only the date."""
+    if when is None or not entry.active(when):
+        return False
+    return entry.actor.country is None or hints.get(entry.actor.country, 0) > 0
+
+
+def _titled(span: Span, entry: Entry) -> bool:
+    """Whether the surname follows the person's own title ("President Obama", "Prime
+    Minister Blair"): evidence of who is meant whatever the date says."""
+    office = (entry.actor.office or "").split()
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return bool(office) and before is not None and before.text.casefold() == office[-1].casefold()
 
 
 def _choose(entries: Sequence[Entry], when: date | None, named: Counter[str | None]) -> Entry:
