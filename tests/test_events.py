@@ -37,7 +37,12 @@ def has(found: list[dict], kind: str, source: str, target: str | None, **fields)
     ("text", "kind", "source", "target"),
     [
         ("Egypt condemned Turkey on Monday.", "ACCUSE", "EGY", "TUR"),  # subject-verb-object
-        ("Khalifa Haftar is backed by the United Arab Emirates.", "SUPPORT", "ARE", "LBY"),  # passive
+        (
+            "Khalifa Haftar is backed by the United Arab Emirates.",
+            "SUPPORT",
+            "ARE",
+            "LBY",
+        ),  # passive
         ("Russia, along with Egypt, has backed Khalifa Haftar.", "SUPPORT", "EGY", "LBY"),
         (
             "Turkey, together with Qatar, backs the Government of National Accord.",

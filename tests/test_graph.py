@@ -137,6 +137,22 @@ def test_state_officials_are_their_state_and_local_government_one_side():
     assert alignment.node_of(wagner, "SYR") == "wagner"
 
 
+def test_a_commander_and_his_group_are_one_party():
+    haftar = Actor("khalifa-haftar", "Khalifa Haftar", "LBY", "REB", "person")
+    lna = Actor("lna", "Libyan National Army", "LBY", "MIL", "group")
+    gna = Actor(id="gna", name="GNA", country="LBY", sector="GOV", kind="group")
+    rus, tur = state("RUS"), state("TUR")
+    # Russia backs Haftar, Turkey the GNA, and the LNA attacks the GNA: without the merge the
+    # LNA and its commander were two nodes, the LNA able to land apart from Russia's camp.
+    ties = [tie(rus, "SUPPORT", haftar), tie(tur, "SUPPORT", gna), tie(lna, "ASSAULT", gna)]
+    (libya,) = alignment.sides(ties)
+    assert as_sets(libya.camps) == {frozenset({"lna", "RUS"}), frozenset({"gna", "TUR"})}
+    # a leader who takes office is his government, not the group he led
+    sharaa = Actor("ahmed-al-sharaa", "Ahmed al-Sharaa", "SYR", "GOV", "person")
+    assert alignment.node_of(sharaa, "SYR") == "SYRGOV"
+    assert alignment.node_of(haftar, "LBY") == "lna"
+
+
 def test_states_at_war_share_one_theatre_named_by_the_country_attacked():
     rus, ukr, usa = state("RUS"), state("UKR"), state("USA")
     ties = [

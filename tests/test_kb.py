@@ -213,3 +213,14 @@ def test_kb_show_lists_what_a_name_can_mean_with_dates(tmp_path):
     user.write_text("people:\n  - name: Nobody Atall\n    country: FRA\n", encoding="utf-8")
     mine = runner.invoke(main, ["kb", "show", "Nobody Atall", "--actors", str(user)])
     assert mine.exit_code == 0 and "FRA" in mine.stdout
+
+
+def test_kb_leaders_are_people_of_the_base_and_groups_exist(sections):
+    from allegiance.knowledge.kb import leaders, slug
+
+    people = {slug(p["name"]) for p in sections["people"]}
+    groups = {g["id"] for g in sections["groups"]}
+    led = leaders()
+    assert led["khalifa-haftar"] == "lna" and led["mohamed-hamdan-dagalo"] == "rsf"
+    assert set(led) <= people, set(led) - people
+    assert set(led.values()) <= groups

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..knowledge import sectors
+from ..knowledge.kb import leaders
 from ..records import Actor
 from .ties import Tie
 from .weights import ALIGNMENT
@@ -135,7 +136,12 @@ def place_ties(ties: list[Tie], theatres: dict[str, str]) -> Iterator[tuple[Tie,
 
 
 def node_of(actor: Actor, theatre: str, members: Iterable[str] = ()) -> str:
-    """The graph node an actor stands for in a theatre."""
+    """The graph node an actor stands for in a theatre; a commander acting as such stands
+    for his group (Haftar for the Libyan National Army)."""
+    if actor.kind == "person" and actor.sector in sectors.NON_STATE:
+        group = leaders().get(actor.id)
+        if group is not None:
+            return group
     home = actor.country == theatre or actor.country in members
     if is_state(actor):
         return f"{actor.country}GOV" if home else str(actor.country)

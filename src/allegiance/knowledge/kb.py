@@ -448,3 +448,19 @@ def country_names() -> dict[str, str]:
     """ISO 3166 alpha-3 code to the short country name, from the packaged countries file."""
     data = _read_yaml(packaged_files()["countries"][0])
     return {item["iso3"]: item["name"] for item in data["data"]}
+
+
+@lru_cache(maxsize=1)
+def leaders() -> dict[str, str]:
+    """Person id -> the id of the armed group he commands, from the groups' ``leader`` lists
+    and the people's ``part_of`` (packaged files): one party to a conflict, for the camps."""
+    sections = load_sections()
+    out = {}
+    for group in sections["groups"]:
+        led = group.get("leader") or []
+        for person in [led] if isinstance(led, str) else led:
+            out[str(person)] = str(group["id"])
+    for person in sections["people"]:
+        if person.get("part_of"):
+            out[slug(str(person.get("id") or person["name"]))] = str(person["part_of"])
+    return out
