@@ -151,6 +151,15 @@ def test_a_surname_alone_links_a_known_person_only_on_evidence(pipeline):
     assert titled["Obama"][1] == "barack-obama"
 
 
+def test_a_name_after_a_place_preposition_is_the_place(pipeline):
+    found = resolve(
+        pipeline,
+        "Fighting spread to the city of Goma on Tuesday. Thousands fled from Goma.",
+        date(2023, 1, 5),
+    )
+    assert found["Goma"][2] and found["Goma"][0] == "COD"  # a place in the DRC, not a person
+
+
 def test_pro_prefix_gives_the_named_side(pipeline):
     found = resolve(
         pipeline,

@@ -255,6 +255,8 @@ class ActorResolver:
             )
 
         label = ent.label_
+        if label == "PERSON" and self._placed(ent):
+            return draft("place", "named entity: a place by its preposition + gazetteer")
         if label == "PERSON":
             return draft("person", "named entity: person")
         if label == "ORG" and self._only_agent_words(ent):
@@ -271,6 +273,17 @@ class ActorResolver:
         ):
             return draft("place", "named entity: place")
         return None
+
+    def _placed(self, ent: Span) -> bool:
+        """A name the tagger took for a person that its preposition says is a place the
+        gazetteer knows: "fighting in Goma", "the city of Goma", "fled from Goma"."""
+        root = ent.root
+        if self.gazetteer is None or root.dep_ != "pobj" or ent.text not in self.gazetteer:
+            return False
+        prep = root.head
+        if prep.lower_ in PLACE_PREPS or prep.lower_ in ("from", "to"):
+            return True
+        return prep.lower_ == "of" and prep.head.lemma_.lower() in _SETTLEMENTS
 
     def _gazetteer_words(self, doc: Doc, taken: set[int]) -> list[Draft]:
         """Proper nouns after "in", "near"... that the tagger missed but the gazetteer knows."""
@@ -395,6 +408,10 @@ def _trim(ent: Span) -> Span | None:
     while end > start and doc[end - 1].tag_ == "POS":
         end -= 1
     return Span(doc, start, end, label=ent.label_) if end > start else None
+
+
+# Nouns whose "of" names a place: "the city of Goma".
+_SETTLEMENTS = frozenset(["city", "town", "village", "capital", "province", "region", "district"])
 
 
 def _fits(entry: Entry, when: date | None, hints: Counter[str | None]) -> bool:
