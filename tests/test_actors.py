@@ -160,6 +160,25 @@ def test_a_name_after_a_place_preposition_is_the_place(pipeline):
     assert found["Goma"][2] and found["Goma"][0] == "COD"  # a place in the DRC, not a person
 
 
+def test_a_known_persons_role_is_his_role_on_the_day(pipeline):
+    text = (
+        "Rebel leader Laurent Kabila met the envoy. Opposition leader Raila Odinga "
+        "criticised the government. Morgan Tsvangirai was arrested."
+    )
+    found = resolve(pipeline, text, date(1997, 4, 10))
+    assert found["Laurent Kabila"][0] == "CODREB"  # president only from May 1997
+    assert found["Raila Odinga"][0] == "KENOPP"  # prime minister only from 2008
+    # before his office, no role given: his country, no sector (not the government)
+    assert (
+        found["Morgan Tsvangirai"][0] == "ZWE" and "before taking" in found["Morgan Tsvangirai"][3]
+    )
+    # in office, the base's role stands
+    assert (
+        resolve(pipeline, "Laurent Kabila met the envoy.", date(1998, 4, 10))["Laurent Kabila"][0]
+        == "CODGOV"
+    )
+
+
 def test_pro_prefix_gives_the_named_side(pipeline):
     found = resolve(
         pipeline,

@@ -147,4 +147,6 @@ def node_of(actor: Actor, theatre: str, members: Iterable[str] = ()) -> str:
         return f"{actor.country}GOV" if home else str(actor.country)
     if actor.kind in ("group", "igo") or actor.country is None:
         return actor.id
+    if actor.kind == "person" and not actor.sector:
+        return actor.id  # a person of unknown role that day is not his state
     return actor.code

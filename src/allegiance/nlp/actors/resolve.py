@@ -147,16 +147,16 @@ class ActorResolver:
             entry = _choose(m.entries, published, hints)
             if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
+            actor, rule = entry.actor, f"knowledge base: {entry.kind}"
+            if entry.kind == "person" and _before_office(entry, published):
+                # Before the office the base knows him in, his role that day is what the
+                # sentence says ("opposition leader Raila Odinga" in 1997), else unknown.
+                # After it he is most often still in public life in the same camp (another
+                # ministry, an envoy): the base's sector stands.
+                actor = replace(actor, sector=None, office=None)
+                rule += " before taking office"
             drafts.append(
-                Draft(
-                    m.start,
-                    m.end,
-                    entry.actor,
-                    f"knowledge base: {entry.kind}",
-                    entry.kind,
-                    head=span.root.i,
-                    text=span.text,
-                )
+                Draft(m.start, m.end, actor, rule, entry.kind, head=span.root.i, text=span.text)
             )
         return drafts
 
@@ -351,7 +351,9 @@ class ActorResolver:
                 d.actor = replace(d.actor, sector="IGO", office=title)
                 d.rule += " + title in an organisation"
                 continue
-            if d.actor.sector is None and sector:
+            if sector and (d.actor.sector is None or sector in _ROLES):
+                # A role the sentence gives ("rebel leader Laurent Kabila") is his role that
+                # day, whatever office the base knows him in at another date.
                 d.actor = replace(d.actor, sector=sector, office=d.actor.office or title)
                 d.rule += " + title gives sector"
             if d.actor.country is None and d.actor.sector in sectors.STATE and main:
@@ -410,8 +412,14 @@ def _trim(ent: Span) -> Span | None:
     return Span(doc, start, end, label=ent.label_) if end > start else None
 
 
+# Sectors a title gives that say who a known person is on the day, over the base's office.
+_ROLES = frozenset(["OPP", "REB", "INS", "SEP", "UAF"])
 # Nouns whose "of" names a place: "the city of Goma".
 _SETTLEMENTS = frozenset(["city", "town", "village", "capital", "province", "region", "district"])
+
+
+def _before_office(entry: Entry, when: date | None) -> bool:
+    return when is not None and entry.start is not None and when < entry.start
 
 
 def _fits(entry: Entry, when: date | None, hints: Counter[str | None]) -> bool:
