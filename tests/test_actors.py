@@ -179,6 +179,33 @@ def test_a_known_persons_role_is_his_role_on_the_day(pipeline):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Home Secretary Charles Clarke defended the bill on Monday.", "Charles Clarke", "GBRGOV"),
+        (
+            "Chief Secretary Henry Tang said Hong Kong would consult the public.",
+            "Henry Tang",
+            "HKGGOV",
+        ),
+        (
+            "Nigeria's party chairman Frank Okoye said the vote would go ahead.",
+            "Frank Okoye",
+            "NGAPTY",
+        ),
+    ],
+)
+def test_an_unknown_person_takes_country_and_sector_from_his_office(pipeline, text, name, code):
+    assert code_of(resolve(pipeline, text, date(2005, 3, 10)), name) == code
+
+
+def test_mr_surname_on_the_radio_is_not_a_rebel_of_another_decade(pipeline):
+    found = resolve(
+        pipeline, "Speaking on BBC radio, Mr Johnson said taxes would not rise.", date(2005, 3, 10)
+    )
+    assert "Johnson" not in found or found["Johnson"][1] not in ("prince-johnson", "boris-johnson")
+
+
 def test_pro_prefix_gives_the_named_side(pipeline):
     found = resolve(
         pipeline,

@@ -106,6 +106,8 @@ class KnowledgeBase:
     offices: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     terms: dict[str, list[tuple[str, str, Entry]]] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # ISO3 -> first capital
+    # Folded words of an office only one state has ("home secretary") -> its ISO3 code.
+    titles: dict[tuple[str, ...], str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
 
     def add(self, alias: str, entry: Entry, tokenize: Tokenize) -> None:
@@ -140,6 +142,15 @@ class KnowledgeBase:
             else:
                 i += 1
         return found
+
+    def title_country(self, words: Sequence[str]) -> str | None:
+        """The state whose own office some run of the words names ("Home Secretary"), if any."""
+        keys = [fold(w) for w in words]
+        for i in range(len(keys)):
+            for j in range(min(len(keys), i + 6), i, -1):
+                if (iso := self.titles.get(tuple(keys[i:j]))) is not None:
+                    return iso
+        return None
 
     def office_of(self, actor_id: str, when: date | None) -> tuple[str, str] | None:
         """(country, office) a person held on a date, or None."""
@@ -348,6 +359,8 @@ def _add_countries(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tok
         kb.countries[iso] = actor
         if item.get("capitals"):
             kb.capitals[iso] = str(item["capitals"][0])
+        for title in item.get("titles") or []:
+            kb.titles[tuple(fold(w) for w in tokenize(str(title)))] = iso
         kinds = [
             # A shared name ("Congo") is indexed for each state that declares it; the
             # resolver settles it by the article's other places (_choose).

@@ -385,6 +385,8 @@ class ActorResolver:
                 found, first = agent_at(self.kb, doc, tok)
                 if found and not other:
                     sector, title = found, doc[max(first, span.start) : tok.i + 1].text
+            # An office only one state has: "Home Secretary Charles Clarke" is British.
+            country = country or self.kb.title_country([t.text for t in span])
         return country, sector, title
 
     # 4. Agent nouns ------------------------------------------------------------------------
