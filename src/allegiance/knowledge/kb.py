@@ -23,6 +23,7 @@ import yaml
 
 from ..errors import KnowledgeError
 from ..records import Actor
+from .sectors import SECTORS
 
 Tokenize = Callable[[str], Sequence[str]]
 
@@ -274,8 +275,6 @@ def check_entries(path: Path, section: str, items: list[Any] | None) -> list[dic
     Raises:
         KnowledgeError: one line naming the file, the entry and what is wrong with it.
     """
-    from .sectors import SECTORS
-
     out = []
     for n, item in enumerate(items or []):
         where = f"{path}: {section}[{n}]"

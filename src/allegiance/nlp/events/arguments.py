@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from ...knowledge.lexicon import Lexicon
-from ...records import Mention
+from ...records import Event, EventActor, Mention, Place
+from ...records import Span as TextSpan
 from ..actors.resolve import DocActors
-from .parse import children, coordinated_modifiers, counted_object, expand, infinitives
+from .parse import children, coordinated_modifiers, counted_object, expand, infinitives, trim_space
 
 # How far below a word an actor may sit and still be its object ("concerns over increases in
 # attacks by forces loyal to Assad").
@@ -311,3 +312,50 @@ class Finder:
             if c.dep_ == "advcl" and any(m.lower_ in marks for m in c.children)
         ]
         return [a for c in clauses for h in children(c, "nsubj") if (a := self.actor(h))]
+
+
+def event_actor(arg: Arg) -> EventActor:
+    return EventActor(arg.mention.actor, arg.text, arg.start, arg.end, implied=arg.implied)
+
+
+def make_event(
+    lex: Lexicon,
+    kind: str,
+    mode: str | None,
+    source: Arg,
+    target: Arg | None,
+    *,
+    sent: Span,
+    trigger: Token,
+    mood: str,
+    when: tuple[str | None, str, str | None],
+    where: Place | None,
+    confidence: float,
+    plover: str | None,
+    rule: str,
+) -> Event:
+    """The event of a reading, by the rules or the model: its codes from the lexicon's type
+    table, its sentence trimmed of surrounding space, its trigger as a text span."""
+    info = lex.types[kind]
+    body = trim_space(sent)
+    return Event(
+        type=kind,
+        mode=mode,
+        cameo=info.cameo_for(mode),
+        quad_class=info.quad_class,
+        goldstein=info.goldstein,
+        source=event_actor(source),
+        target=event_actor(target) if target else None,
+        date=when[0],
+        date_precision=when[1],
+        date_text=when[2],
+        location=where,
+        modality=mood,
+        confidence=confidence,
+        sentence=body.text,
+        sentence_start=body.start_char,
+        sentence_end=body.end_char,
+        trigger=TextSpan(trigger.text, trigger.idx, trigger.idx + len(trigger.text)),
+        plover=plover,
+        rule=rule,
+    )

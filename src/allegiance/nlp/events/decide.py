@@ -24,14 +24,13 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from ...knowledge.lexicon import Lexicon
-from ...records import Event, EventActor
-from ...records import Span as TextSpan
+from ...records import Event
 from ..actors.resolve import DocActors
-from .arguments import Arg
+from .arguments import Arg, make_event
 from .candidates import Candidate, features, lex_type, path, sentence_candidates
 from .modality import event_date, modality, place
 from .model import FORCE, EventModel
-from .parse import clause_verb, trim_space
+from .parse import clause_verb
 from .plover import plover_view
 
 OwnCountry = Callable[[Arg, str, Span], Arg | None]
@@ -166,28 +165,18 @@ def _new_event(
     source = Arg(c.source, c.source.text, c.source.start, c.source.end)
     target = Arg(c.target, c.target.text, c.target.start, c.target.end) if c.target else None
     target = target or own_country(source, plover_view(kind, mood), sent)
-    mode = _mode(lex, tok, kind)
-    info = lex.types[kind]
-    when = event_date(verb, sent, published, mood)
-    body = trim_space(sent)
-    event = Event(
-        type=kind,
-        mode=mode,
-        cameo=info.cameo_for(mode),
-        quad_class=info.quad_class,
-        goldstein=info.goldstein,
-        source=_actor(source),
-        target=_actor(target) if target else None,
-        date=when[0],
-        date_precision=when[1],
-        date_text=when[2],
-        location=place(verb, sent, actors),
-        modality=mood,
+    event = make_event(
+        lex,
+        kind,
+        _mode(lex, tok, kind),
+        source,
+        target,
+        sent=sent,
+        trigger=tok,
+        mood=mood,
+        when=event_date(verb, sent, published, mood),
+        where=place(verb, sent, actors),
         confidence=confidence,
-        sentence=body.text,
-        sentence_start=body.start_char,
-        sentence_end=body.end_char,
-        trigger=TextSpan(tok.text, tok.idx, tok.idx + len(tok.text)),
         # PLOVER's view is the rules' reading (they encode its conventions: the main act,
         # intent folded into the type, a visit coded once); the model's own events are coded
         # under the guidelines' conventions and take no PLOVER type.
@@ -202,7 +191,3 @@ def _mode(lex: Lexicon, tok: Token, kind: str) -> str | None:
     lemma = tok.lemma_.lower()
     hit = lex.verbs.get(lemma) or lex.nouns.get(tok.lower_) or lex.nouns.get(lemma)
     return hit[1] if hit and hit[0] == kind else None
-
-
-def _actor(arg: Arg) -> EventActor:
-    return EventActor(arg.mention.actor, arg.text, arg.start, arg.end, implied=arg.implied)

@@ -19,16 +19,15 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from ...knowledge.lexicon import Lexicon
-from ...records import Actor, Event, EventActor, Place
-from ...records import Span as TextSpan
+from ...records import Actor, Event, Place
 from ..actors.resolve import DocActors
-from .arguments import Arg, Finder, Pair
+from .arguments import Arg, Finder, Pair, make_event
 from .constructions import Trigger, triggers_at
 from .decide import decide_sentence
 from .modality import When, event_date, modality, place
 from .model import EventModel
 from .overrides import ARGUMENTS, EVENT, OBJECTS, Reading, apply
-from .parse import children, clause_verb, inside_attitude, trim_space
+from .parse import children, clause_verb, inside_attitude
 from .plover import acts_at_home, coded, main_acts, plover_view, two_sides
 
 __all__ = ["EventExtractor", "plover_view"]
@@ -222,33 +221,24 @@ class EventExtractor:
         where: Place | None,
         sent: Span,
     ) -> Event:
-        info = self.lex.types[r.kind]
-        tok = r.token
         confidence = r.construction.confidence
         for arg in (source, target):
             if arg and (arg.indirect or "last named" in arg.mention.rule):
                 confidence -= 0.15
         if target is None or target.implied:
             confidence -= 0.2
-        body = trim_space(sent)
-        return Event(
-            type=r.kind,
-            mode=mode,
-            cameo=info.cameo_for(mode),
-            quad_class=info.quad_class,
-            goldstein=info.goldstein,
-            source=_event_actor(source),
-            target=_event_actor(target) if target else None,
-            date=when[0],
-            date_precision=when[1],
-            date_text=when[2],
-            location=where,
-            modality=mood,
+        return make_event(
+            self.lex,
+            r.kind,
+            mode,
+            source,
+            target,
+            sent=sent,
+            trigger=r.token,
+            mood=mood,
+            when=when,
+            where=where,
             confidence=max(confidence, 0.1),
-            sentence=body.text,
-            sentence_start=body.start_char,
-            sentence_end=body.end_char,
-            trigger=TextSpan(tok.text, tok.idx, tok.idx + len(tok.text)),
             plover=coded(self.lex, plover_view(r.kind, mood), target),
             rule="; ".join([r.construction.name, *(f"override: {n}" for n in r.fired)]),
         )
@@ -293,10 +283,6 @@ def _fill(ev: Event, where: Place | None, when: When) -> Event:
     if ev.date_precision == "published" and when[1] != "published":
         changes.update(date=when[0], date_precision=when[1], date_text=when[2])
     return dataclasses.replace(ev, **changes) if changes else ev
-
-
-def _event_actor(arg: Arg) -> EventActor:
-    return EventActor(arg.mention.actor, arg.text, arg.start, arg.end, implied=arg.implied)
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
