@@ -239,6 +239,21 @@ def test_event_constructions_of_the_lexicon(pipeline, text, kind, source, target
 
 
 @pytest.mark.slow
+def test_a_gift_goes_to_whom_it_is_for_not_to_what_it_is_about(pipeline):
+    # inside the object, a recipient is one the thing is given to or for...
+    found = events(pipeline, "Turkey sent a training mission for Malian troops.")
+    assert has(found, "AID", "TUR", "MLI"), found
+    # ...never one it is of: the judiciary (Kenya's, a home organ) is what the defence is about
+    text = (
+        "Kenya's opposition leader criticised the reform, providing a defence of the "
+        "independence of the judiciary."
+    )
+    result = pipeline.run(RawDoc(None, "t", "Headline\n\n" + text, published=PUB))
+    assert any(m.actor.code == "KENJUD" for m in result.mentions), result.mentions
+    assert not any(e.type == "AID" and e.target is not None for e in result.events)
+
+
+@pytest.mark.slow
 def test_withdrawals_and_withholdings_name_whom_they_leave(pipeline):
     # whom a withdrawal leaves, and to whom a hostile act withholds something
     assert has(

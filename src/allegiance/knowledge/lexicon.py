@@ -83,6 +83,7 @@ class TypeClasses:
     reciprocal: frozenset[str]
     domestic: frozenset[str]
     needs_recipient: frozenset[str]
+    given: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

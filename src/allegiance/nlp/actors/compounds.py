@@ -25,9 +25,10 @@ from .drafts import (
     first_demonyms,
 )
 
-# Sectors whose bare agent nouns ("the rebels", "police", "lawmakers") belong to the country
-# last named as a place: the parties of a story's country, and its state's organs at home.
-_AT_HOME = frozenset(["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG"])
+# Sectors whose bare agent nouns ("the rebels", "police", "lawmakers", "the judiciary") belong
+# to the country last named as a place: the parties of a story's country, and its state's
+# organs at home.
+_AT_HOME = frozenset(["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG", "JUD"])
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 

@@ -124,14 +124,17 @@ class Finder:
             if (a := self.actor(c))
         ]
 
-    def below(self, tok: Token) -> Arg | None:
-        """The nearest actor under a word, breadth first, for "concerns over attacks by X"."""
+    def below(self, tok: Token, through: frozenset[str] | None = None) -> Arg | None:
+        """The nearest actor under a word, breadth first, for "concerns over attacks by X";
+        with ``through``, only past those prepositions ("a mission *for* Malian troops")."""
         frontier = [tok]
         for depth in range(_MAX_TARGET_DEPTH):
             nxt = []
             for t in frontier:
                 for c in t.children:
                     if c.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+                        continue
+                    if through is not None and c.dep_ == "prep" and c.lower_ not in through:
                         continue
                     if depth == 0 and c.dep_ == "poss":
                         continue  # "launched its invasion of X": "its" owns, is not inside

@@ -29,10 +29,6 @@ def _no_args(f: Finder, tok: Token, kind: str) -> list[Arg]:
     return []
 
 
-def _no_targets(f: Finder, tok: Token) -> list[Arg]:
-    return []
-
-
 @dataclass(frozen=True, slots=True)
 class Construction:
     """A way the text signals an event, with how to read its clause and arguments."""
@@ -53,7 +49,7 @@ class Construction:
     arguments: Arguments | None = None
     more_targets: MoreArgs = _no_args
     more_sources: MoreArgs = _no_args
-    last_targets: Callable[[Finder, Token], list[Arg]] = _no_targets
+    last_targets: MoreArgs = _no_args
     final: bool = False  # a word it fires on is no later construction's
     confidence: float = 0.75
     frames: bool = False  # a trigger of an attitude type governs its complement's event
@@ -318,15 +314,18 @@ def _verb_more_sources(f: Finder, tok: Token, kind: str) -> list[Arg]:
     return [a for s in children(tok, "nsubj") for a in f.verb_places(s)]
 
 
-def _verb_last_targets(f: Finder, tok: Token) -> list[Arg]:
-    return _inside_or_where(f, tok, children(tok, "dobj", "nsubjpass"))
+def _verb_last_targets(f: Finder, tok: Token, kind: str) -> list[Arg]:
+    return _inside_or_where(f, tok, children(tok, "dobj", "nsubjpass"), kind)
 
 
-def _inside_or_where(f: Finder, head: Token, objects: list[Token]) -> list[Arg]:
+def _inside_or_where(f: Finder, head: Token, objects: list[Token], kind: str) -> list[Arg]:
     """An actor inside the object ("froze a training mission for Malian troops", "a clinic for
-    Sudanese refugees was shelled"); else where the act happened stands for whom it concerns
-    ("ended the curfew in Tigray", "marched in Chile"), as PLOVER coders do."""
-    targets = [a for a in (f.below(o) for o in objects) if a is not None]
+    Sudanese refugees was shelled"), for a giving act one it is given to or for; else where
+    the act happened stands for whom it concerns ("ended the curfew in Tigray", "marched in
+    Chile"), as PLOVER coders do."""
+    lex = f.lex
+    through = lex.preps.recipient if kind in lex.type_classes.given else None
+    targets = [a for a in (f.below(o, through) for o in objects) if a is not None]
     if not targets:
         targets = [a for a in (f.place_below(o) for o in objects) if a is not None]
         targets = targets or f.verb_places(head)
@@ -376,8 +375,8 @@ def _light_more_targets(f: Finder, tok: Token, kind: str) -> list[Arg]:
     return targets
 
 
-def _light_last_targets(f: Finder, tok: Token) -> list[Arg]:
-    return _inside_or_where(f, tok.head, [tok])
+def _light_last_targets(f: Finder, tok: Token, kind: str) -> list[Arg]:
+    return _inside_or_where(f, tok.head, [tok], kind)
 
 
 def _find_receive(lex: Lexicon, tok: Token) -> Iterator[Hit]:

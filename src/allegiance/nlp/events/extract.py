@@ -178,7 +178,7 @@ class EventExtractor:
             return [
                 (a, b) for a in sources for b in sources if a.mention.actor.id != b.mention.actor.id
             ]
-        targets = list(r.targets) or r.construction.last_targets(f, tok)
+        targets = list(r.targets) or r.construction.last_targets(f, tok, kind)
         if not targets:
             return [(s, None) for s in sources]
         return [(s, t) for s in sources for t in targets if two_sides(s, t, kind)]
