@@ -465,14 +465,11 @@ def country_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def leaders() -> dict[str, str]:
     """Person id -> the id of the armed group he commands, from the groups' ``leader`` lists
-    and the people's ``part_of`` (packaged files): one party to a conflict, for the camps."""
-    sections = load_sections()
+    (packaged file): one party to a conflict, for the camps. Only the groups file is read,
+    so the alignment graph does not pay for the whole base."""
     out = {}
-    for group in sections["groups"]:
+    for group in _read_yaml(packaged_files()["groups"][0]).get("data") or []:
         led = group.get("leader") or []
         for person in [led] if isinstance(led, str) else led:
             out[str(person)] = str(group["id"])
-    for person in sections["people"]:
-        if person.get("part_of"):
-            out[slug(str(person.get("id") or person["name"]))] = str(person["part_of"])
     return out
