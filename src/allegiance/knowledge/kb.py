@@ -264,8 +264,12 @@ def load_sections(user_file: Path | None = None) -> dict[str, list[Any]]:
 
 
 # Fields each entry of a section must have.
-_REQUIRED = {"countries": ("iso3", "name"), "igos": ("id", "name"), "groups": ("id", "name")}
-_REQUIRED["people"] = ("name",)
+_REQUIRED = {
+    "countries": ("iso3", "name"),
+    "igos": ("id", "name"),
+    "groups": ("id", "name"),
+    "people": ("name",),
+}
 
 
 def check_entries(path: Path, section: str, items: list[Any] | None) -> list[dict[str, Any]]:
