@@ -73,6 +73,7 @@ class Preps:
     agreed: frozenset[str]
     backing: frozenset[str]
     place: frozenset[str]
+    cause: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

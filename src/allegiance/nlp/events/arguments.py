@@ -181,6 +181,8 @@ class Finder:
                     heads = controller
                 else:
                     return self.subjects(verb.head, depth + 1)
+            elif self.is_cause(verb):
+                heads = self._blamed(verb.head.head)
             elif verb.dep_ == "acl" and not passive:
                 heads = [verb.head]
                 if verb.head.dep_ == "dobj" and verb.head.lemma_.lower() in self.lex.words.messages:
@@ -192,6 +194,34 @@ class Finder:
                 if prep.dep_ in ("prep", "advmod") and self.is_companion(prep):
                     args += [a for o in self._companions(prep) if (a := self.actor(o))]
         return args
+
+    def is_cause(self, verb: Token) -> bool:
+        """A gerund giving what someone is blamed, punished or praised for: "accused Iran
+        of *arming* the Houthis", "sanctioned two firms for *supplying* Russia"."""
+        prep = verb.head
+        return (
+            verb.dep_ == "pcomp"
+            and verb.tag_ == "VBG"
+            and prep.dep_ == "prep"
+            and prep.lower_ in self.lex.preps.cause
+            and prep.head.i != prep.i
+        )
+
+    def _blamed(self, word: Token) -> list[Token]:
+        """Whom a verb (or its object noun) blames, punishes or praises: its object, its
+        passive subject ("Iran was accused of"), or the object of "on"/"against" ("imposed
+        sanctions on Belarus for")."""
+        named = [h for h in children(word, "dobj", "nsubjpass") if self.actor(h) or self.owner(h)]
+        if named:
+            return named
+        return [
+            o
+            for w in (word, *children(word, "dobj"))
+            for prep in children(w, "prep")
+            if prep.lower_ in self.lex.preps.hostile
+            for o in children(prep, "pobj")
+            if self.actor(o) or self.owner(o)
+        ]
 
     def _antecedent(self, verb: Token, head: Token) -> Token:
         """A relative pronoun's noun: "the rebels who attacked" are the rebels."""
@@ -228,7 +258,11 @@ class Finder:
             if not heads and verb.dep_ == "acl":
                 heads = [verb.head]
         else:
-            heads = children(verb, "dobj", "dative", "attr") or counted_object(verb)
+            heads = (
+                children(verb, "dobj", "dative", "attr")
+                or counted_object(verb)
+                or _infinitive_subjects(verb)
+            )
         args = self.with_modifiers(heads) or [a for h in expand(heads) if (a := self.owner(h))]
         preps = self.lex.preps.target
         if hostile:
@@ -362,3 +396,16 @@ def make_event(
         plover=plover,
         rule=rule,
     )
+
+
+def _infinitive_subjects(verb: Token) -> list[Token]:
+    """The object of a verb that takes one and an infinitive ("allowed *Russia* to station
+    troops", "forced *the rebels* to withdraw"): the parser hangs it on the infinitive as its
+    subject, after the verb."""
+    return [
+        s
+        for comp in children(verb, "ccomp", "xcomp")
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in comp.children)
+        for s in children(comp, "nsubj")
+        if verb.i < s.i < comp.i
+    ]

@@ -26,11 +26,33 @@ def modality(lex: Lexicon, verb: Token) -> str:
     node = verb
     for _ in range(_MAX_CLAUSES):
         cues |= _own_cues(lex, node)
+        if _blamed_for(lex, node):
+            # "accused Iran of arming the Houthis": the blamer's claim, not the reporter's
+            cues.add("alleged")
         if node.dep_ not in ("xcomp", "ccomp", "conj", "relcl", "advcl") or (node.head.i == node.i):
             break
         cues |= _governing_cues(lex, node)
         node = node.head
     return next(x for x in _MODALITY_ORDER if x in cues or x == "asserted")
+
+
+def _blamed_for(lex: Lexicon, node: Token) -> bool:
+    """A gerund giving what someone is blamed or punished for ("accused X of arming",
+    "sanctions on X for helping"), not praised for ("thanked X for hosting")."""
+    prep = node.head
+    if not (
+        node.dep_ == "pcomp"
+        and node.tag_ == "VBG"
+        and prep.dep_ == "prep"
+        and prep.lower_ in lex.preps.cause
+    ):
+        return False
+    words = [prep.head, *(c for c in prep.head.children if c.dep_ == "dobj")]
+    kinds = {
+        (lex.verbs.get(w.lemma_.lower()) or lex.nouns.get(w.lower_) or ("",))[0] for w in words
+    }
+    blaming = prep.head.lemma_ in lex.modality["alleged_verbs"]
+    return blaming or bool(kinds & lex.type_classes.hostile)
 
 
 def _own_cues(lex: Lexicon, node: Token) -> set[str]:
