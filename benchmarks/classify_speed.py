@@ -5,7 +5,7 @@
 
 Reads dyads from a PLOVER-style JSONL set (default: the zsp_plv set under ../shared), loads
 the models once (not timed), then times classification alone: by the rules, or with
-``--learned`` by the typer (which also resolves the sentence's actors, with named entities).
+``--learned`` by the typer over the rules' reading (neither needs named entities).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def main() -> None:
                     )
     dyads = dyads[: args.limit]
     pipe = Pipeline(Settings(learned=args.learned))
-    classifier = DyadClassifier(pipe.nlp, pipe.extractor, resolver=pipe.resolver, typer=pipe.typer)
+    classifier = DyadClassifier(pipe.nlp, pipe.extractor, typer=pipe.typer)
     start = time.perf_counter()
     found = list(classifier.classify_many(dyads))
     took = time.perf_counter() - start

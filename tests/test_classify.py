@@ -86,3 +86,35 @@ def test_the_learned_coder_types_dyads_with_the_typer(tmp_path):
     # The typer always answers a type (a dyad is given as an event), with its probability.
     assert out["a"]["type"] == "ACCUSE" and 0 < out["a"]["confidence"] <= 1
     assert out["b"]["type"] is not None
+
+
+def _dyad_line(rid: str, text: str, kind: str, source: str, target: str) -> str:
+    s, t = text.index(source), text.index(target)
+    span = {"source": {"start": s, "end": s + len(source)}}
+    span["target"] = {"start": t, "end": t + len(target)}
+    return json.dumps({"id": rid, "text": text, "events": [{"type": kind, **span}]})
+
+
+def test_typer_examples_unfold_withdrawals_of_a_set_without_retreat(tmp_path, pipeline):
+    """A set that never uses RETREAT (the PLV dyads) codes withdrawals as CONCEDE: there the
+    typer learns a withdrawal the rules read as RETREAT; a set with RETREAT keeps its labels."""
+    from allegiance.quality.train import typer_examples
+
+    withdrawal = "Chile withdrew its troops from Peru."
+    release = "Chile released the prisoners of Peru."
+    folded = tmp_path / "folded.jsonl"
+    folded.write_text(
+        _dyad_line("a", withdrawal, "CONCEDE", "Chile", "Peru")
+        + "\n"
+        + _dyad_line("b", release, "CONCEDE", "Chile", "Peru")
+        + "\n"
+    )
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text(
+        _dyad_line("c", withdrawal, "CONCEDE", "Chile", "Peru")
+        + "\n"
+        + _dyad_line("d", "Peru withdrew from the talks with Chile.", "RETREAT", "Peru", "Chile")
+        + "\n"
+    )
+    labels = [kind for _, kind in typer_examples(pipeline, [folded, kept])]
+    assert labels == ["RETREAT", "CONCEDE", "CONCEDE", "RETREAT"]

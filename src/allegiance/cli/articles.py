@@ -182,9 +182,7 @@ def classify(path: str, labels: str | None) -> None:
     dyads, bad = requests_of(path, build, "needs text, source and target spans")
     pipe = load_pipeline(None)
     chosen = frozenset(x.strip().upper() for x in labels.split(",")) if labels else None
-    for c in DyadClassifier(
-        pipe.nlp, pipe.extractor, chosen, pipe.resolver, pipe.typer
-    ).classify_many(dyads):
+    for c in DyadClassifier(pipe.nlp, pipe.extractor, chosen, pipe.typer).classify_many(dyads):
         click.echo(dumps({"id": c.id, "type": c.type, "mode": c.mode, "confidence": c.confidence}))
     for row in bad:
         click.echo(dumps(row))

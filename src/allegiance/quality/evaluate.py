@@ -218,7 +218,6 @@ def eval_classify(path: Path, pipeline: Pipeline) -> Report:
         pipeline.nlp,
         pipeline.extractor,
         frozenset(gold.values()),
-        pipeline.resolver,
         pipeline.typer,
     )
     predicted = {c.id: c.type for c in classifier.classify_many(dyads)}

@@ -46,7 +46,7 @@ TYPES = (
 # Regularisation of the logistic regression (inverse strength), and the smallest number of
 # examples a feature needs to be kept.
 C = 0.5
-TYPER_C = 0.25
+TYPER_C = 0.1
 MIN_COUNT = 2
 PLV = Path("eval") / "events" / "zsp_plv.train.jsonl"
 # Thresholds tried on dev: of any type, and of a backing (which puts two actors on a side).
@@ -119,6 +119,40 @@ def article_examples(pipe: Any, article: GoldArticle) -> list[Example]:
     return [(features(c, rules, lex), y) for c, y in zip(cands, labels, strict=True) if y]
 
 
+def typer_examples(pipe: Any, paths: Iterable[Path]) -> list[Example]:
+    """Every event of the sentence-level sets (the PLV training dyads, the codebook
+    sentences) with both actors marked, as ``classify`` reads a dyad: an example of its type.
+    A set that never uses RETREAT codes withdrawals as CONCEDE (the PLV dyads): there, a
+    CONCEDE the rules read as a withdrawal is an example of RETREAT, so the typer learns
+    PLOVER's distinction and ``classify`` folds it back for a set without it."""
+    from ..nlp.events.classify import Dyad, DyadClassifier
+
+    dyads: list[tuple[Dyad, str, bool]] = []
+    for path in paths:
+        found = []
+        for _, rec in iter_records(path):
+            for n, ev in enumerate(rec.get("events") or []):
+                src, tgt = ev.get("source") or {}, ev.get("target") or {}
+                if ev.get("type") not in TYPES or None in (src.get("start"), tgt.get("start")):
+                    continue
+                span = (src["start"], src["end"]), (tgt["start"], tgt["end"])
+                found.append((Dyad(f"{rec['id']}#{n}", rec["text"], *span), ev["type"]))
+        folded = all(kind != "RETREAT" for _, kind in found)
+        dyads += [(d, kind, folded) for d, kind in found]
+    classifier = DyadClassifier(pipe.nlp, pipe.extractor)
+    out = []
+    with pipe.nlp.select_pipes(disable=[p for p in ("ner",) if p in pipe.nlp.pipe_names]):
+        docs = pipe.nlp.pipe(((d.text, d) for d, _, _ in dyads), as_tuples=True, batch_size=64)
+        for (doc, dyad), (_, kind, folded) in zip(docs, dyads, strict=True):
+            read = classifier.dyad_features(doc, dyad)
+            if read is None:
+                continue
+            if folded and kind == "CONCEDE" and "ans:RETREAT" in read[0]:
+                kind = "RETREAT"
+            out.append((read[0], kind))
+    return out
+
+
 def dyad_examples(pipe: Any, path: Path) -> list[Example]:
     """The marked pair of each PLV training sentence, as an example of its type."""
     from ..nlp.actors.resolve import actor_for_span
@@ -172,8 +206,12 @@ def sentence_examples(pipe: Any, path: Path) -> list[Example]:
 
 
 # Weights ----------
-def fit(examples: list[Example], c: float) -> tuple[list[str], list[str], np.ndarray]:
-    """(features, classes, weights with the bias as the last row) of a logistic regression."""
+def fit(
+    examples: list[Example], c: float, balanced: bool = False
+) -> tuple[list[str], list[str], np.ndarray]:
+    """(features, classes, weights with the bias as the last row) of a logistic regression;
+    ``balanced`` weighs each class alike (the typer, scored by macro-F1, whose rarest types
+    have a few dozen examples)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -189,7 +227,8 @@ def fit(examples: list[Example], c: float) -> tuple[list[str], list[str], np.nda
                 vals.append(float(n))
     x = csr_matrix((vals, (rows, cols)), shape=(len(examples), len(kept)))
     y = [label for _, label in examples]
-    clf = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    weight = "balanced" if balanced else None
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight=weight).fit(x, y)
     weights = np.vstack([clf.coef_.T, clf.intercept_[None, :]]).astype(np.float32)
     return kept, [str(c) for c in clf.classes_], weights
 
@@ -351,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     from ..settings import Settings
 
     began = time.time()
-    parts = examples_of(Pipeline(Settings()), args.shared)
+    pipe = Pipeline(Settings())
+    parts = examples_of(pipe, args.shared)
     examples = [ex for part in parts.values() for ex in part]
     sizes = {k: len(v) for k, v in parts.items()}
     print(f"examples: {sizes}", file=sys.stderr)
@@ -359,10 +399,12 @@ def main(argv: list[str] | None = None) -> int:
         "examples": sizes,
         "data": _digest([*coded_files(), *codebook_files(), args.shared / PLV]),
     }
-    # The typer: the type of a pair that is an event, from the sentence-level sets (the news
-    # articles' pairs, read from whole stories, type the PLV-style dyads worse).
-    typed = [ex for k in ("plv", "codebook") for ex in parts[k] if ex[1] != NONE]
-    write(args.out, *fit(typed, TYPER_C), {"version": 1, "trained_on": trained_on}, "typer")
+    # The typer: the type of a marked pair that is an event, from the sentence-level sets (the
+    # news articles' pairs, read from whole stories, type the PLV-style dyads worse).
+    typed = typer_examples(pipe, [args.shared / PLV, *codebook_files()])
+    print(f"typer examples: {len(typed)}", file=sys.stderr)
+    typer_meta = {"version": 2, "trained_on": trained_on}
+    write(args.out, *fit(typed, TYPER_C, balanced=True), typer_meta, "typer")
     fitted = fit(examples, C)
     articles = sum(1 for path in coded_files() for _ in iter_records(path))
     meta = {"version": 1, "trained_on": trained_on | {"articles": articles}}

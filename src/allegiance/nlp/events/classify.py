@@ -2,13 +2,13 @@
 
 This is the task of the zero-shot PLOVER papers: the actors are given, the event type is
 asked, under PLOVER's coding conventions (``events.plover_view``: a promised act is AGREE).
-With the learned typer (``make train``: a logistic regression over the same candidate
-features as the event model, trained on the PLV training dyads and the team's codebook
-sentences, every one an event), the typer decides: the pair is read as an article's actors
-are, and its most probable type under PLOVER's view is the answer. Without it (the rules' coder)
-the two spans become the only actors of the sentence and the rules run as usual; when they
-find no event between them, the trigger on the dependency path that joins them decides, and
-when there is none the sentence has no event for the pair (None).
+Either way the two spans are the sentence's only actors (no named entities are needed) and
+the rules run as usual. The rules' answer is their event between the two, else the reverse,
+else what the source did alone, else the trigger on the dependency path that joins them;
+when there is none the sentence has no event for the pair (None). The learned typer
+(``make train``: a logistic regression trained on the PLV training dyads and the team's
+codebook sentences, read the same way) takes the rules' answer and what the rules and the
+lexicon read around the pair as features, and its most probable type is the answer.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ...records import Actor, Mention
-from ..actors.resolve import ActorResolver, DocActors, actor_for_span
-from .candidates import features, pair
+from ...records import Actor, Event, Mention
+from ..actors.resolve import DocActors
+from .candidates import Candidate, features, pair
 from .decide import trigger_of_pair
 from .extract import EventExtractor, plover_view
 from .model import EventModel
@@ -34,6 +34,20 @@ _REVERSED = 0.6
 _NO_TARGET = 0.55
 _PATH = 0.5
 _NEAREST = 0.3
+# What the typer reads of a pair: what the rules read (``r*:``, ``ans:``), the lexicon's types
+# on the path and around it, and the path's shape; not the words themselves, which learn the
+# PLV dyads' sources and conventions and type other sets worse (GSR dev macro-F1 0.72 with
+# them, 0.74 without).
+_TYPER_READS = (
+    *"r: rk: rm: rr: rs: rt: ro: ans: sgt: lcat: lot: pt: vt: vct: lcap: dist:".split(),
+    *"s_first t_first conj neg t_place t_none".split(),
+)
+# How the rules' events of a dyad weigh, by their (source, target).
+_WEIGHTS = {
+    ("source", "target"): ("event", 1.0),
+    ("target", "source"): ("reversed", _REVERSED),
+    ("source", None): ("alone", _NO_TARGET),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,21 +71,19 @@ class Classification:
 
 
 class DyadClassifier:
-    """Holds a parser, the event extractor and, for the learned path, the actor resolver and
-    the typer; classifies dyads in batches."""
+    """Holds a parser, the event extractor and, for the learned path, the typer; classifies
+    dyads in batches."""
 
     def __init__(
         self,
         nlp: Language,
         extractor: EventExtractor,
         labels: frozenset[str] | None = None,
-        resolver: ActorResolver | None = None,
         typer: EventModel | None = None,
     ) -> None:
         self.nlp = nlp
         self.extractor = extractor
         self.labels = labels
-        self.resolver = resolver
         self.typer = typer
 
     def _label(self, kind: str | None) -> str | None:
@@ -83,69 +95,80 @@ class DyadClassifier:
     def classify_many(
         self, dyads: Iterable[Dyad], batch_size: int = 64
     ) -> Iterator[Classification]:
-        """Classify dyads lazily, parsing in batches (named entities are not needed)."""
+        """Classify dyads lazily, parsing in batches. Named entities are not needed: the rules
+        and the typer read the two given spans as the sentence's only actors."""
         pairs = ((d.text, d) for d in dyads)
-        learned = self.typer is not None and self.resolver is not None
-        # The rules need no named entities; the model reads the actors as the pipeline does.
-        off = [] if learned else [p for p in ("ner",) if p in self.nlp.pipe_names]
+        off = [p for p in ("ner",) if p in self.nlp.pipe_names]
         with self.nlp.select_pipes(disable=off):
             for doc, dyad in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-                yield self.learned(doc, dyad) if learned else self.classify_doc(doc, dyad)
+                yield self.learned(doc, dyad) if self.typer else self.classify_doc(doc, dyad)
 
-    def learned(self, doc: Doc, dyad: Dyad) -> Classification:
-        """The model's type for the pair: the actors resolved as in an article, the two spans
-        standing for whichever actors they name, the most probable type other than none."""
-        assert self.resolver is not None and self.typer is not None
-        model, lex = self.typer, self.extractor.lex
-        actors = self.resolver.resolve(doc, None)
+    def dyad_features(self, doc: Doc, dyad: Dyad) -> tuple[list[str], Candidate] | None:
+        """The typer's features of a dyad (None when its spans are not the sentence's words):
+        the candidate features of the marked pair, with the rules run on the two spans as the
+        only actors, and the rules' answer for the dyad (``rules_reading``) as one feature."""
         given = _dyad_actors(doc, dyad)
         if given is None:
+            return None
+        s, t = given.mentions
+        hs, ht = _head(doc, s), _head(doc, t)
+        cand = pair(hs.sent, s, t, hs, ht)
+        rules = self.extractor.rule_events(doc, given, None)
+        feats = [f for f in features(cand, rules, self.extractor.lex) if f.startswith(_TYPER_READS)]
+        reading = self.rules_reading(doc, given, rules)
+        if reading is not None:
+            feats += [f"ans:{reading[0]}", f"ans:{reading[3]}:{reading[0]}"]
+        return feats, cand
+
+    def learned(self, doc: Doc, dyad: Dyad) -> Classification:
+        """The typer's most probable type for the marked pair, under PLOVER's view."""
+        assert self.typer is not None
+        read = self.dyad_features(doc, dyad)
+        if read is None:
             return Classification(dyad.id, None, None, 0.0)
-        spans = (dyad.source, dyad.target)
-        s, t = (actor_for_span(doc, actors, a, b) for a, b in spans)
-        if s is None or t is None or s.is_place or s.actor.id == t.actor.id:
-            s, t = given.mentions
-        heads = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in (s, t)]
-        if not all(heads):
-            return Classification(dyad.id, None, None, 0.0)
-        cand = pair(heads[0].root.sent, s, t, heads[0].root, heads[1].root)
-        rules = self.extractor.rule_events(doc, actors, None)
-        probs = model.probabilities([features(cand, rules, lex)])[0]
-        kind, prob = model.best_type(probs)
+        feats, cand = read
+        kind, prob = self.typer.best_type(self.typer.probabilities([feats])[0])
         tok = trigger_of_pair(cand)
-        mood = self.extractor.modality_of(tok)
         mode = self.extractor.trigger_of(tok)
-        plover = plover_view(kind, mood)
+        plover = plover_view(kind, self.extractor.modality_of(tok))
         return Classification(
             dyad.id,
             self._label(plover),
             mode[1] if mode and mode[0] == kind else None,
-            round(model.confidence(prob), 3),
+            round(self.typer.confidence(prob), 3),
         )
 
     def classify_doc(self, doc: Doc, dyad: Dyad) -> Classification:
+        """The rules' answer for the dyad (None when they read no event for it)."""
         actors = _dyad_actors(doc, dyad)
         if actors is None:
             return Classification(dyad.id, None, None, 0.0)
-        found = self.extractor.rule_events(doc, actors, None)
-        best: tuple[float, str, str | None] | None = None
+        reading = self.rules_reading(doc, actors, self.extractor.rule_events(doc, actors, None))
+        if reading is None:
+            return Classification(dyad.id, None, None, 0.0)
+        kind, mode, score, _ = reading
+        return Classification(dyad.id, self._label(kind), mode, round(score, 3))
+
+    def rules_reading(
+        self, doc: Doc, actors: DocActors, found: list[Event]
+    ) -> tuple[str, str | None, float, str] | None:
+        """(PLOVER type, mode, confidence, how) the rules give the dyad whose two spans are
+        ``actors``: an event between the two, else the reverse, else what the source did
+        alone; when they read none, the trigger on the parse path that joins the two, else
+        the nearest one."""
+        best: tuple[float, str, str | None, str] | None = None
         for ev in found:
             pair = (ev.source.actor.id, ev.target.actor.id if ev.target else None)
-            # An event between the two, else the reverse, else what the source did alone.
-            weight = {
-                ("source", "target"): 1.0,
-                ("target", "source"): _REVERSED,
-                ("source", None): _NO_TARGET,
-            }.get(pair, 0.0)
+            how, weight = _WEIGHTS.get(pair, ("", 0.0))
             score = ev.confidence * weight
             if score and (best is None or score > best[0]):
-                best = (score, plover_view(ev.type, ev.modality), ev.mode)
+                best = (score, plover_view(ev.type, ev.modality), ev.mode, how)
         if best is not None:
-            return Classification(dyad.id, self._label(best[1]), best[2], round(best[0], 3))
+            return best[1], best[2], best[0], best[3]
         trig = self._path_trigger(doc, actors)
         if trig is not None:
-            return Classification(dyad.id, self._label(trig[0]), trig[1], trig[2])
-        return Classification(dyad.id, None, None, 0.0)
+            return trig[0], trig[1], trig[2], "path" if trig[2] == _PATH else "near"
+        return None
 
     def _path_trigger(self, doc: Doc, actors: DocActors) -> tuple[str, str | None, float] | None:
         """The lexicon word on the parse path joining the two actors, else the nearest one."""
