@@ -134,23 +134,42 @@ def test_api_actor_backers_and_opponents(client):
 
 
 def test_api_sides_libya_has_opposing_camps(client):
-    sides = client.get("/api/sides", params={"theatre": "LBY"}).json()["theatres"]
+    sides = client.get("/api/sides", params={"theatre": "LBY", "year": 2020}).json()["theatres"]
     assert len(sides) == 1 and sides[0]["country"] == "LBY"
+    assert sides[0]["key"] == "LBY 2020" and sides[0]["window"]["until"] == "2020-12-31"
     camp_of = {actor["id"]: i for i, camp in enumerate(sides[0]["camps"]) for actor in camp}
     assert len(sides[0]["camps"]) >= 2
-    assert camp_of.get("TUR") is not None and camp_of.get("khalifa-haftar") is not None
-    assert camp_of["TUR"] != camp_of["khalifa-haftar"]
-    every = client.get("/api/sides").json()["theatres"]
-    assert {"LBY", "SYR"} <= {t["country"] for t in every}
+    # Haftar stands for his Libyan National Army (its `leader` in the knowledge base)
+    assert camp_of.get("TUR") is not None and camp_of.get("lna") is not None
+    assert camp_of["TUR"] != camp_of["lna"]
+    every = client.get("/api/sides").json()
+    assert {"LBY", "SYR"} <= {t["country"] for t in every["theatres"]}
+
+
+def test_api_sides_are_per_year_unless_asked_otherwise(client):
+    """Camps per calendar year by default: Libya's war has a theatre in each year the demo
+    covers it; window=all is one graph of every year; a bad window is a 422 naming it and
+    the forms accepted."""
+    every = client.get("/api/sides").json()
+    libya = [t["window"]["label"] for t in every["theatres"] if t["country"] == "LBY"]
+    assert libya == ["2019", "2020"]
+    assert every["windows"] == sorted(every["windows"]) and "2020" in every["windows"]
+    keys = [t["key"] for t in every["theatres"]]
+    assert len(keys) == len(set(keys))
+    whole = client.get("/api/sides", params={"window": "all", "theatre": "LBY"}).json()
+    assert [t["key"] for t in whole["theatres"]] == ["LBY all"]
+    body = _error(client.get("/api/sides", params={"window": "weekly"}), 422)
+    assert "weekly" in body["message"] and "180d" in body["message"]
 
 
 def test_api_graph_edges_join_nodes(client):
-    graph = client.get("/api/graph", params={"theatre": "LBY"}).json()
+    graph = client.get("/api/graph", params={"theatre": "LBY", "year": 2020}).json()
     ids = {n["id"] for n in graph["nodes"]}
     assert graph["edges"] and all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
     assert {e["sign"] for e in graph["edges"]} == {1, -1}
     assert all(e["weight"] > 0 for e in graph["edges"])
-    assert any(isinstance(n["camps"].get("LBY"), int) for n in graph["nodes"])
+    assert any(isinstance(n["camps"].get("LBY 2020"), int) for n in graph["nodes"])
+    assert {e["theatre"] for e in graph["edges"]} == {"LBY 2020"}
 
 
 def _error(response, status: int) -> dict:

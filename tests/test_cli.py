@@ -180,6 +180,14 @@ def test_sides_rivals_backers_graph_and_plot_on_one_article(runner, tmp_path, pi
     # Haftar and "Haftar's forces" (his Libyan National Army) are one party
     assert sorted(libya) == [["EGY", "LBYREB", "RUS"], ["LBYGOV", "QAT", "TUR"]]
 
+    assert theatres["LBY"]["key"] == "LBY 2020"  # camps per calendar year
+    table = runner.invoke(main, ["sides", *common, "--year", "2020", "--theatre", "Libya"])
+    assert table.exit_code == 0 and table.output.startswith("# Libya (LBY) 2020"), table.output
+    other = runner.invoke(main, ["sides", *common, "--year", "2019"])
+    assert other.exit_code == 0 and "(no theatre with camps)" in other.output
+    bad = runner.invoke(main, ["sides", *common, "--window", "weekly"])
+    assert bad.exit_code == 2 and "'180d'" in bad.output
+
     result = runner.invoke(main, ["rivals", *common, "--format", "json"])
     (pair,) = json.loads(result.output)
     assert {pair["a"]["id"], pair["b"]["id"]} == {"RUS", "TUR"} and pair["contact"]

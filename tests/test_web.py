@@ -109,20 +109,24 @@ def test_web_theatre_camps_table_and_sentence(page, errors, shot):
     assert "events" in page.locator("#summary").text_content()
     assert page.locator("#timeline rect.bar").count() > 3
 
-    # Pick a theatre: its camps are drawn and listed, Turkey and Haftar apart.
-    page.locator("#theatre option[value='LBY']").wait_for(state="attached")
-    page.select_option("#theatre", "LBY")
+    # Pick a period and a theatre: its camps are drawn and listed, Turkey and Haftar apart.
+    page.locator("#window option[value='2020']").wait_for(state="attached")
+    page.select_option("#window", "2020")
+    _settled(page)
+    page.locator("#theatre option[value='LBY 2020']").wait_for(state="attached")
+    page.select_option("#theatre", "LBY 2020")
     _settled(page)
     camps = page.locator("#camps-list li.camp")
     assert camps.count() >= 2
     texts = [camps.nth(i).text_content() for i in range(camps.count())]
     turkey = [i for i, t in enumerate(texts) if "Turkey" in t]
-    haftar = [i for i, t in enumerate(texts) if "Haftar" in t]
+    haftar = [i for i, t in enumerate(texts) if "Haftar" in t or "Libyan National Army" in t]
     assert turkey and haftar and turkey[0] != haftar[0], texts
     assert page.locator("#network g.node").count() >= 4
     assert page.locator("#network line.edge.support").count() >= 1
     assert page.locator("#network line.edge.hostility").count() >= 1
     assert page.locator("#filters input[name=country]").input_value() == "LBY"
+    assert page.locator("#filters input[name=since]").input_value() == "2020-01-01"
 
     # Filter the table: every row is Haftar's SUPPORT event.
     page.fill("#filters input[name=actor]", "Haftar")

@@ -1,7 +1,8 @@
 """Alignment: a signed actor graph from events, grouped into theatres and split into camps.
 
 Modules: ``ties`` (events as ties, from results or store rows), ``weights`` (what an event
-counts), ``theatres`` (conflicts and nodes), ``camps`` (clustering, ``sides``), ``views``
+counts), ``windows`` (the periods camps are computed for: a calendar year by default),
+``theatres`` (conflicts and nodes), ``camps`` (clustering, ``sides``), ``views``
 (rivals, backers, timeline, JSON), ``plots`` (pictures and graph files).
 
 The stage after events. Its input is a stream of ``Tie`` records (one coded event with its
@@ -35,23 +36,28 @@ The choices, in the order the code makes them:
   only diplomatic contact in the theatre.
 """
 
-from .camps import Link, Theatre, frustration, partition, sides
+from .camps import Link, Theatre, frustration, partition, sides, sides_by_window
 from .theatres import find_theatres, node_of, place_ties, theatre_of, usable, usable_target
 from .ties import Evidence, Tie, as_date, tie_dict, ties_from_results, ties_from_rows
 from .views import backers, graph_json, rivals, timeline
 from .weights import ALIGNMENT, CONTACT, MODALITY, Options, in_window, weigh
+from .windows import UNDATED, Window, WindowError, check_spec, windows, year_window
 
 __all__ = [
     "ALIGNMENT",
     "CONTACT",
     "MODALITY",
+    "UNDATED",
     "Evidence",
     "Link",
     "Options",
     "Theatre",
     "Tie",
+    "Window",
+    "WindowError",
     "as_date",
     "backers",
+    "check_spec",
     "find_theatres",
     "frustration",
     "graph_json",
@@ -61,6 +67,7 @@ __all__ = [
     "place_ties",
     "rivals",
     "sides",
+    "sides_by_window",
     "theatre_of",
     "tie_dict",
     "ties_from_results",
@@ -69,4 +76,6 @@ __all__ = [
     "usable",
     "usable_target",
     "weigh",
+    "windows",
+    "year_window",
 ]

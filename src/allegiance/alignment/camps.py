@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,7 @@ from ..records import Actor
 from .theatres import bare_state, find_theatres, node_of, party_country, place_ties, usable
 from .ties import Tie, tie_dict
 from .weights import Options, in_window, weigh
+from .windows import Window, windows
 
 # Acts that make an actor a fighting party: a lone actor with one of these is a camp of its
 # own (Islamic State against everyone); a lone actor with only words is neutral.
@@ -45,6 +46,12 @@ class Theatre:
     nodes: dict[str, Actor] = field(hash=False)
     links: tuple[Link, ...]
     frustration: float
+    window: Window | None = None  # the period its events fall in (``sides_by_window``)
+
+    @property
+    def key(self) -> str:
+        """The theatre in its window: "SYR 2013" (the country alone without a window)."""
+        return f"{self.country} {self.window.label}" if self.window else self.country
 
     def camp_of(self, node: str) -> int | None:
         return next((i for i, camp in enumerate(self.camps) if node in camp), None)
@@ -53,6 +60,8 @@ class Theatre:
         return {
             "theatre": self.name,
             "country": self.country,
+            "key": self.key,
+            "window": self.window.to_dict() if self.window else None,
             "camps": [[self.nodes[n].to_dict() for n in camp] for camp in self.camps],
             "neutral": [self.nodes[n].to_dict() for n in self.neutral],
             "evidence": self.evidence(),
@@ -271,6 +280,21 @@ def sides(ties: Iterable[Tie], options: Options | None = None) -> list[Theatre]:
         theatre = _theatre(country, by_theatre[country], members[country], options, reference)
         if len(theatre.camps) > 1:  # one camp alone is no conflict found
             out.append(theatre)
+    return out
+
+
+def sides_by_window(
+    ties: Iterable[Tie], options: Options | None = None, spec: str = "year"
+) -> list[Theatre]:
+    """The theatres of each window (``windows.windows``: a calendar year by default) in time
+    order, each with its window: one graph per period, never one of all years."""
+    options = options or Options()
+    ties = list(ties)
+    out = []
+    for w in windows(ties, spec, options.since, options.until):
+        inside = [t for t in ties if w.holds(t)]
+        bounded = replace(options, since=w.since, until=w.until)
+        out += [replace(th, window=w) for th in sides(inside, bounded)]
     return out
 
 

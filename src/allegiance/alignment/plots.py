@@ -112,7 +112,8 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
                 fontsize=8,
                 zorder=3,
             )
-        ax.set_title(f"{th.name}: {len(th.camps)} camps", fontsize=10)
+        when = f" ({th.window.label})" if th.window else ""
+        ax.set_title(f"{th.name}{when}: {len(th.camps)} camps", fontsize=10)
         ax.set_xlim(-3.0, 3.0)
         ax.set_ylim(-2.3, 2.3)
         ax.set_axis_off()

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..records import Actor
-from .camps import EVIDENCE, Theatre, representative, sides
+from .camps import EVIDENCE, Theatre, representative, sides_by_window
 from .theatres import is_state, node_of
 from .ties import Tie, tie_dict
 from .weights import ALIGNMENT, CONTACT, MODALITY, Options, in_window, weigh
@@ -18,13 +18,13 @@ from .weights import ALIGNMENT, CONTACT, MODALITY, Options, in_window, weigh
 
 # Rivals and backers --------------------------------------------------------------------------
 def rivals(
-    ties: Iterable[Tie], options: Options | None = None, min_theatres: int = 2
+    ties: Iterable[Tie], options: Options | None = None, min_theatres: int = 2, spec: str = "year"
 ) -> list[dict[str, Any]]:
-    """Pairs of actors on opposite sides in ``min_theatres`` or more theatres, with their
-    contact (meetings, agreements) meanwhile."""
+    """Pairs of actors on opposite sides in ``min_theatres`` or more theatres (each war's
+    camps taken in each window), with their contact (meetings, agreements) meanwhile."""
     options = options or Options()
     ties = [t for t in ties if in_window(t, options)]
-    theatres = sides(ties, replace(options, theatre=None))
+    theatres = sides_by_window(ties, replace(options, theatre=None), spec)
     opposed: dict[tuple[str, str], list[Theatre]] = defaultdict(list)
     shown: dict[str, Actor] = {}
     for th in theatres:
@@ -52,13 +52,19 @@ def rivals(
             {
                 "a": shown[a].to_dict(),
                 "b": shown[b].to_dict(),
-                "theatres": [{"theatre": t.name, "country": t.country} for t in where],
+                "theatres": [
+                    {"theatre": t.name, "country": t.country, "window": _label(t)} for t in where
+                ],
                 "contact": bool(contact),
                 "contacts": [tie_dict(t) for t in contact[:EVIDENCE]],
             }
         )
     out.sort(key=lambda r: (-len(r["theatres"]), not r["contact"], r["a"]["id"], r["b"]["id"]))
     return out
+
+
+def _label(theatre: Theatre) -> str | None:
+    return theatre.window.label if theatre.window else None
 
 
 def _state_or_self(actor: Actor) -> str:
@@ -119,7 +125,8 @@ def backers(ties: Iterable[Tie], who: str, options: Options | None = None) -> di
 
 # Graph export --------------------------------------------------------------------------------
 def graph_json(theatres: Iterable[Theatre]) -> dict[str, Any]:
-    """Nodes (with their camp in each theatre) and signed, weighted edges per theatre."""
+    """Nodes (with their camp in each theatre, keyed by ``Theatre.key``: "SYR 2013") and
+    signed, weighted edges per theatre."""
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
     for th in theatres:
@@ -128,7 +135,7 @@ def graph_json(theatres: Iterable[Theatre]) -> dict[str, Any]:
                 node, {**actor.to_dict(), "actor_id": actor.id, "id": node, "camps": {}}
             )
             camp = th.camp_of(node)
-            entry["camps"][th.country] = camp if camp is not None else "neutral"
+            entry["camps"][th.key] = camp if camp is not None else "neutral"
         for link in th.links:
             if not link.weight:
                 continue
@@ -136,7 +143,9 @@ def graph_json(theatres: Iterable[Theatre]) -> dict[str, Any]:
                 {
                     "source": link.a,
                     "target": link.b,
-                    "theatre": th.country,
+                    "theatre": th.key,
+                    "country": th.country,
+                    "window": _label(th),
                     "weight": round(abs(link.weight), 3),
                     "sign": 1 if link.weight > 0 else -1,
                     "events": len(link.ties),

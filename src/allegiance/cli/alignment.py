@@ -46,6 +46,7 @@ class GraphSource:
     since: date | None
     until: date | None
     half_life: float | None
+    window: str = "year"  # the periods camps are computed for (``alignment.windows``)
 
     def ties(self) -> list[Any]:
         """Ties from the articles at PATH (coded in memory) or from the store."""
@@ -76,12 +77,33 @@ def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
         since: date | None,
         until: date | None,
         half_life: float | None,
+        year: int | None,
+        window: str,
         **kwargs: Any,
     ) -> Any:
-        source = GraphSource(path, db, published, actors_file, since, until, half_life)
+        if year is not None:
+            since = max(since or date(year, 1, 1), date(year, 1, 1))
+            until = min(until or date(year, 12, 31), date(year, 12, 31))
+        if since and until and since > until:
+            raise click.UsageError(f"--since {since} is after --until {until}")
+        source = GraphSource(path, db, published, actors_file, since, until, half_life, window)
         return f(*args, source=source, **kwargs)
 
     g: Callable[..., Any] = command
+    g = click.option(
+        "--window",
+        default="year",
+        show_default=True,
+        callback=_window_option,
+        metavar="year|all|Nd",
+        help="The periods camps are computed for: calendar years, N days (180d), or all "
+        "events in one graph.",
+    )(g)
+    g = click.option(
+        "--year",
+        type=click.IntRange(1900, 2100),
+        help="Only this calendar year (the same as --since YEAR-01-01 --until YEAR-12-31).",
+    )(g)
     g = click.option(
         "--half-life",
         "half_life",
@@ -100,6 +122,15 @@ def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
     )(g)
     g = db_option(g)
     return click.argument("path", required=False)(g)
+
+
+def _window_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from ..alignment import WindowError, check_spec
+
+    try:
+        return check_spec(value)
+    except WindowError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _coded(path: str, published: date | None, actors_file: Path | None) -> list[ArticleResult]:
@@ -134,14 +165,17 @@ def sides(
     theatre: str | None,
     fmt: str,
 ) -> None:
-    """The camps of each conflict: who backs which side, with the events behind it.
+    """The camps of each conflict in each period: who backs which side, with the events
+    behind it.
 
     PATH is an article (.txt, .html), a .jsonl batch or a folder; without it, the store.
+    Camps are computed per calendar year (--window, --year): alliances change, and one graph
+    of many years mixes wars that never met.
     """
     from .. import alignment
 
     ties = source.ties()
-    found = alignment.sides(ties, source.options(theatre))
+    found = alignment.sides_by_window(ties, source.options(theatre), source.window)
     if theatre and not found:
         raise click.ClickException(f"no theatre '{theatre}' in these events")
     records = [t.to_dict() for t in found]
@@ -157,7 +191,8 @@ def sides(
 def _sides_table(records: list[dict[str, Any]]) -> str:
     lines = []
     for rec in records:
-        lines.append(f"# {rec['theatre']} ({rec['country']})")
+        when = f" {rec['window']['label']}" if rec.get("window") else ""
+        lines.append(f"# {rec['theatre']} ({rec['country']}){when}")
         for i, camp in enumerate(rec["camps"], 1):
             lines.append(f"  camp {i}: " + "; ".join(actor_label(a) for a in camp))
         if rec["neutral"]:
@@ -222,7 +257,7 @@ def rivals(
     from .. import alignment
 
     ties = source.ties()
-    found = alignment.rivals(ties, source.options(), min_theatres)
+    found = alignment.rivals(ties, source.options(), min_theatres, source.window)
     if fmt == "json":
         click.echo(dumps(found, ensure_ascii=False, indent=2))
         return
@@ -234,7 +269,9 @@ def rivals(
         {
             "a": actor_label(r["a"]),
             "b": actor_label(r["b"]),
-            "opposed in": ", ".join(t["theatre"] for t in r["theatres"]),
+            "opposed in": ", ".join(
+                " ".join(filter(None, (t["theatre"], t["window"]))) for t in r["theatres"]
+            ),
             "contact": ", ".join(
                 sorted({f"{c['type']} {c['date'] or ''}".strip() for c in r["contacts"]})
             )
@@ -271,7 +308,7 @@ def graph_command(
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to overwrite it")
     ties = source.ties()
-    data = alignment.graph_json(alignment.sides(ties, source.options()))
+    data = alignment.graph_json(alignment.sides_by_window(ties, source.options(), source.window))
     plots.write_graph(data, out, fmt)
     counts = f"{len(data['nodes'])} actors, {len(data['edges'])} edges"
     click.echo(f"{counts} written to {out}", err=True)
@@ -304,7 +341,7 @@ def plot(
     ties = source.ties()
     options = source.options(theatre)
     if kind == "sides":
-        found = alignment.sides(ties, options)
+        found = alignment.sides_by_window(ties, options, source.window)
         if not found:
             raise click.ClickException("no theatre with camps in these events")
         plots.plot_sides(found, out)

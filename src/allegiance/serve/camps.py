@@ -10,7 +10,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query
 
-from ..alignment import Options, backers, graph_json, sides, ties_from_rows
+from ..alignment import (
+    Options,
+    WindowError,
+    backers,
+    check_spec,
+    graph_json,
+    sides_by_window,
+    ties_from_rows,
+)
 from .guard import ApiError
 from .state import TEXT, State, StateDep
 
@@ -18,12 +26,14 @@ from .state import TEXT, State, StateDep
 # Sides and graph ----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CampsQuery:
-    """The query string of /api/sides and /api/graph: a theatre and a time window."""
+    """The query string of /api/sides and /api/graph: a theatre, the bounds of the events and
+    the periods camps are computed for."""
 
     theatre: str | None
     since: date | None
     until: date | None
     half_life_days: float | None
+    window: str = "year"
 
 
 def camps_query(
@@ -33,8 +43,28 @@ def camps_query(
     since: date | None = None,
     until: date | None = None,
     half_life_days: Annotated[float | None, Query(gt=0)] = None,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="Only this calendar year.")
+    ] = None,
+    window: Annotated[
+        str,
+        Query(
+            max_length=8,
+            description="The periods camps are computed for: year (calendar years), all "
+            "(one graph), or a number of days such as 180d.",
+        ),
+    ] = "year",
 ) -> CampsQuery:
-    return CampsQuery(theatre or None, since, until, half_life_days)
+    try:
+        window = check_spec(window)
+    except WindowError as exc:
+        raise ApiError(422, str(exc)) from None
+    if year is not None:
+        since = max(since or date(year, 1, 1), date(year, 1, 1))
+        until = min(until or date(year, 12, 31), date(year, 12, 31))
+    if since and until and since > until:
+        raise ApiError(422, f"since ({since}) is after until ({until}); swap them")
+    return CampsQuery(theatre or None, since, until, half_life_days, window)
 
 
 CampsDep = Annotated[CampsQuery, Depends(camps_query)]
@@ -43,8 +73,11 @@ CampsDep = Annotated[CampsQuery, Depends(camps_query)]
 def graph_routes(r: APIRouter) -> None:
     @r.get("/api/sides", tags=["camps"])
     def sides(state: StateDep, q: CampsDep) -> dict[str, Any]:
-        """The theatres (conflicts) with their camps, neutral actors and the evidence."""
-        return {"theatres": [t.to_dict() for t in _wanted_theatres(state, q)]}
+        """The theatres (conflicts) of each window (a calendar year by default) with their
+        camps, neutral actors and the evidence; ``windows`` lists the windows that have one."""
+        found = _wanted_theatres(state, q)
+        labels = list(dict.fromkeys(t.window.label for t in found if t.window))
+        return {"windows": labels, "theatres": [t.to_dict() for t in found]}
 
     @r.get("/api/graph", tags=["camps"])
     def graph(state: StateDep, q: CampsDep) -> dict[str, Any]:
@@ -54,7 +87,7 @@ def graph_routes(r: APIRouter) -> None:
 
 def _wanted_theatres(state: State, q: CampsQuery) -> list[Any]:
     """The theatres a camps query asks for; 404 when it names one the store lacks."""
-    found = theatres_of(state, q.theatre, q.since, q.until, q.half_life_days)
+    found = theatres_of(state, q.theatre, q.since, q.until, q.half_life_days, q.window)
     if q.theatre and not found:
         raise ApiError(404, f"no theatre {q.theatre!r} in the store; list them with /api/sides")
     return found
@@ -111,11 +144,17 @@ def theatres_of(
     since: date | None,
     until: date | None,
     half_life_days: float | None,
+    window: str = "year",
 ) -> list[Any]:
-    """The theatres in the window (all, or the one named by ISO3 code or name)."""
+    """The theatres of each window between the bounds (all, or the one named by ISO3 code or
+    name)."""
     ties = _ties(state, since, until)
     options = Options(since=since, until=until, half_life_days=half_life_days)
-    found = _cached(state, ("sides", since, until, half_life_days), lambda: sides(ties, options))
+    found = _cached(
+        state,
+        ("sides", since, until, half_life_days, window),
+        lambda: sides_by_window(ties, options, window),
+    )
     if not theatre:
         return list(found)
     wanted = theatre.casefold()

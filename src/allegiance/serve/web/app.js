@@ -118,28 +118,48 @@
   }
 
   // Camps -----------------------------------------------------------------------------------
+  // Camps are computed per period (a calendar year by default): the period select moves
+  // the window, the theatre select lists that period's theatres.
   async function loadTheatres() {
     const data = await api("/api/sides");
     state.theatres = data.theatres;
-    const select = $("#theatre");
-    clear(select);
-    for (const th of data.theatres) {
-      select.append(el("option", { value: th.country }, `${th.theatre} (${th.country})`));
-    }
-    if (data.theatres.length) await showTheatre(data.theatres[0].country, false);
+    const periods = $("#window");
+    clear(periods);
+    for (const label of data.windows) periods.append(el("option", { value: label }, label));
+    const dated = data.windows.filter((w) => w !== "undated");
+    const latest = dated.length ? dated[dated.length - 1] : data.windows[0];
+    if (latest !== undefined) await showWindow(latest, false);
     else $("#camps-list").append(el("li", {}, "No theatre with camps in this store yet."));
   }
 
-  async function showTheatre(country, filterTable) {
-    $("#theatre").value = country;
+  async function showWindow(label, filterTable) {
+    $("#window").value = label;
+    const select = $("#theatre");
+    clear(select);
+    const here = state.theatres.filter((t) => t.window && t.window.label === label);
+    for (const th of here) {
+      select.append(el("option", { value: th.key }, `${th.theatre} (${th.country})`));
+    }
+    if (here.length) await showTheatre(here[0].key, filterTable);
+  }
+
+  async function showTheatre(key, filterTable) {
+    $("#theatre").value = key;
     const current = ticket("theatre");
-    const graph = await api("/api/graph", { theatre: country });
+    const theatre = state.theatres.find((t) => t.key === key);
+    if (!theatre) return;
+    const w = theatre.window || {};
+    const graph = await api("/api/graph", {
+      theatre: theatre.country, since: w.since, until: w.until,
+    });
     if (!current()) return;
-    const theatre = state.theatres.find((t) => t.country === country);
-    drawNetwork(graph, country);
+    drawNetwork(graph, key);
     listCamps(theatre);
     if (filterTable) {
-      $("#filters").elements.country.value = country;
+      const form = $("#filters").elements;
+      form.country.value = theatre.country;
+      if (form.since) form.since.value = w.since || "";
+      if (form.until) form.until.value = w.until || "";
       await applyFilters();
     }
   }
@@ -462,6 +482,7 @@
       await applyFilters();
     }));
     $("#theatre").addEventListener("change", guarded((e) => showTheatre(e.target.value, true)));
+    $("#window").addEventListener("change", guarded((e) => showWindow(e.target.value, true)));
     $("#next").addEventListener("click", guarded(async () => {
       state.cursors.push(state.next);
       await loadEvents();

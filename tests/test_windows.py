@@ -1,0 +1,69 @@
+"""Camps per time window on hand-built ties: the windows a corpus makes, and one graph per
+window so that allies of one year are not read into another's war."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from allegiance import alignment
+from allegiance.alignment import Window, WindowError, check_spec, windows
+from test_graph import party, state, tie
+
+
+def test_spec_forms_and_errors():
+    assert [check_spec(s) for s in ("year", " ALL ", "180d")] == ["year", "all", "180d"]
+    for bad in ("weekly", "0d", "-5d", ""):
+        with pytest.raises(WindowError, match="'year', 'all'"):
+            check_spec(bad)
+
+
+def test_calendar_years_with_events_and_the_undated_last():
+    a, b = state("AAA"), state("BBB")
+    ties = [
+        tie(a, "ASSAULT", b, date="2019-03-01"),
+        tie(a, "ASSAULT", b, date="2021-W02"),
+        tie(b, "ASSAULT", a, date=None),
+    ]
+    found = windows(ties)
+    assert [w.label for w in found] == ["2019", "2021", "undated"]
+    assert found[1] == Window("2021", date(2021, 1, 1), date(2021, 12, 31))
+    assert [sum(w.holds(t) for t in ties) for w in found] == [1, 1, 1]
+    # one window over everything holds the undated events too
+    (whole,) = windows(ties, "all")
+    assert whole.label == "all" and all(whole.holds(t) for t in ties)
+    # bounds clip the years and leave the undated out
+    bounded = windows(ties, "year", since=date(2019, 2, 1), until=date(2019, 12, 31))
+    assert bounded == [Window("2019", date(2019, 2, 1), date(2019, 12, 31))]
+
+
+def test_runs_of_days_from_the_first_event_only_where_there_are_events():
+    a, b = state("AAA"), state("BBB")
+    ties = [tie(a, "ASSAULT", b, date=d) for d in ("2020-01-01", "2020-01-20", "2020-04-15")]
+    found = windows(ties, "30d")
+    assert [(w.since, w.until) for w in found] == [
+        (date(2020, 1, 1), date(2020, 1, 30)),
+        (date(2020, 3, 31), date(2020, 4, 29)),
+    ]
+    assert found[0].label == "2020-01-01..2020-01-30"
+
+
+def test_each_window_has_its_own_camps():
+    """A patron that changes sides between years is in a different camp each year; one graph
+    of both years would leave it torn between the two."""
+    gov, reb, patron = party("XXXGOV", "GOV"), party("XXXREB"), state("PPP")
+    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-01") for y in (2015, 2016)]
+    ties += [tie(patron, "AID", reb, date="2015-06-01"), tie(patron, "AID", gov, date="2016-06-01")]
+    found = alignment.sides_by_window(ties)
+    assert [t.key for t in found] == ["XXX 2015", "XXX 2016"]
+    first, second = found
+    assert first.camp_of("PPP") == first.camp_of("XXXREB") != first.camp_of("XXXGOV")
+    assert second.camp_of("PPP") == second.camp_of("XXXGOV") != second.camp_of("XXXREB")
+    (whole,) = alignment.sides_by_window(ties, spec="all")
+    assert "PPP" not in {n for camp in whole.camps for n in camp}  # torn: neutral
+    assert first.to_dict()["window"] == {
+        "label": "2015",
+        "since": "2015-01-01",
+        "until": "2015-12-31",
+    }
