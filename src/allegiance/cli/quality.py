@@ -10,7 +10,9 @@ from ..hygiene import printable_lines
 from ..settings import Settings
 from .group import main
 from .options import (
+    db_option,
     load_pipeline,
+    open_store,
 )
 
 
@@ -31,10 +33,36 @@ def _eval_articles(gold: Path, corpus: Path | None, show: int, task: str) -> Non
     click.echo(printable_lines(report.to_text()))
 
 
+def _eval_camps(folder: Path | None, db: str, years: set[int] | None, show: int) -> None:
+    import spacy
+
+    from ..alignment import ties_from_rows
+    from ..knowledge.kb import load
+    from ..quality.ucdp_camps import Namer, UcdpError, eval_camps, read_ucdp
+
+    folder = folder or Path("../shared/reference/ucdp")
+    try:
+        conflicts = read_ucdp(folder)
+    except UcdpError as exc:
+        raise click.ClickException(
+            f"{exc}; give --ucdp, the folder of the ACD and ESD files"
+        ) from None
+    with open_store(db, read_only=True) as store:
+        ties = ties_from_rows(store.ties(None, None))
+    tokenizer = spacy.blank("en").tokenizer
+
+    def tokenize(text: str) -> list[str]:
+        return [t.text for t in tokenizer(text)]
+
+    report = eval_camps(ties, conflicts, Namer(load(tokenize), tokenize), years)
+    report.errors = report.errors[:show]
+    click.echo(printable_lines(report.to_text()))
+
+
 @main.command(name="eval")
 @click.argument(
     "task",
-    type=click.Choice(["events", "classify", "dates", "actors", "extraction", "articles"]),
+    type=click.Choice(["events", "classify", "dates", "actors", "extraction", "articles", "camps"]),
 )
 @click.argument("gold", required=False, type=click.Path(path_type=Path))
 @click.option("--errors", "show", default=15, show_default=True, help="Errors to list.")
@@ -46,8 +74,22 @@ def _eval_articles(gold: Path, corpus: Path | None, show: int, task: str) -> Non
     "point into "
     "(default ../shared/bench/news.jsonl).",
 )
+@click.option(
+    "--ucdp",
+    type=click.Path(path_type=Path),
+    help="camps: the folder of UCDP's ACD and ESD files (default ../shared/reference/ucdp).",
+)
+@db_option
+@click.option("--year", "years", type=int, multiple=True, help="camps: only these years.")
 def eval_command(
-    task: str, gold: Path | None, show: int, sectors: bool, corpus: Path | None
+    task: str,
+    gold: Path | None,
+    show: int,
+    sectors: bool,
+    corpus: Path | None,
+    ucdp: Path | None,
+    db: str,
+    years: tuple[int, ...],
 ) -> None:
     """Score allegiance on a gold set (default: the set under ../shared/eval).
 
@@ -60,8 +102,14 @@ def eval_command(
     extraction  main text of web pages (a Zyte-benchmark-style folder): shingle P/R/F1
     articles  whole articles coded by hand (news.dev/devtest): event P/R/F1 per type,
               with sectors, modality and date accuracy, wrong sides, camp agreement
+    camps     the yearly camps of a store (--db) against UCDP's conflicts and supporters
+              (--ucdp): coverage and pairwise agreement per year
     """
     from ..quality import evaluate
+
+    if task == "camps":
+        _eval_camps(ucdp or gold, db, set(years) or None, show)
+        return
 
     path = gold or Path(evaluate.DEFAULT_SETS[task])
     if not path.exists():
