@@ -67,3 +67,30 @@ def test_each_window_has_its_own_camps():
         "since": "2015-01-01",
         "until": "2015-12-31",
     }
+
+
+def test_shifts_between_windows_name_the_change_and_its_evidence():
+    """The patron backs the rebels in 2015 and the government in 2016 (a defection); a
+    newcomer backs the government in 2016; the rebels' 2015 backer goes quiet."""
+    gov, reb = party("XXXGOV", "GOV"), party("XXXREB")
+    patron, newcomer, quiet = state("PPP"), state("NNN"), state("QQQ")
+    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-01") for y in (2015, 2016)]
+    ties += [
+        tie(patron, "AID", reb, date="2015-06-01"),
+        tie(quiet, "SUPPORT", reb, date="2015-07-01"),
+        tie(patron, "AID", gov, date="2016-06-01"),
+        tie(newcomer, "SUPPORT", gov, date="2016-07-01"),
+    ]
+    found = {s.actor["id"]: s for s in alignment.shifts(ties)}
+    assert set(found) == {"PPP", "NNN", "QQQ"}
+    defection = found["PPP"]
+    assert (defection.before, defection.after, defection.change) == (
+        "2015",
+        "2016",
+        "changed sides",
+    )
+    assert defection.side_before == "side 1" and defection.side_after == "government side"
+    assert defection.evidence_before and defection.evidence_after
+    assert defection.evidence_after[0]["type"] == "AID"
+    assert found["NNN"].change == "joined" and found["NNN"].side_after == "government side"
+    assert found["QQQ"].change == "went quiet" and found["QQQ"].evidence_after == ()

@@ -2,7 +2,8 @@
 
 Modules: ``ties`` (events as ties, from results or store rows), ``weights`` (what an event
 counts), ``windows`` (the periods camps are computed for: a calendar year by default),
-``theatres`` (conflicts and nodes), ``camps`` (clustering, ``sides``), ``views``
+``theatres`` (conflicts and nodes), ``camps`` (clustering, ``sides``), ``shifts`` (changes
+of side between consecutive windows), ``views``
 (rivals, backers, timeline, JSON), ``plots`` (pictures and graph files).
 
 The stage after events. Its input is a stream of ``Tie`` records (one coded event with its
@@ -37,6 +38,7 @@ The choices, in the order the code makes them:
 """
 
 from .camps import Link, Theatre, frustration, partition, sides, sides_by_window
+from .shifts import Shift, shifts
 from .theatres import find_theatres, node_of, place_ties, theatre_of, usable, usable_target
 from .ties import Evidence, Tie, as_date, tie_dict, ties_from_results, ties_from_rows
 from .views import backers, graph_json, rivals, timeline
@@ -51,6 +53,7 @@ __all__ = [
     "Evidence",
     "Link",
     "Options",
+    "Shift",
     "Theatre",
     "Tie",
     "Window",
@@ -66,6 +69,7 @@ __all__ = [
     "partition",
     "place_ties",
     "rivals",
+    "shifts",
     "sides",
     "sides_by_window",
     "theatre_of",

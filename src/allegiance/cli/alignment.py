@@ -124,6 +124,16 @@ def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("path", required=False)(g)
 
 
+def _as_records(found: list[dict[str, Any]], fmt: str) -> bool:
+    """Print the records as one JSON document or JSON lines; False for a table."""
+    if fmt == "json":
+        click.echo(dumps(found, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for record in found:
+            click.echo(dumps(record, ensure_ascii=False))
+    return fmt in ("json", "jsonl")
+
+
 def _window_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
     from ..alignment import WindowError, check_spec
 
@@ -201,6 +211,40 @@ def _sides_table(records: list[dict[str, Any]]) -> str:
 
 
 @main.command()
+@graph_inputs
+@click.option("--theatre", help="Only this theatre: a country name or ISO3 code.")
+@click.option(
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="table", show_default=True
+)
+def shifts(source: GraphSource, theatre: str | None, fmt: str) -> None:
+    """Changes of alignment between consecutive windows (a calendar year by default): who
+    joined a side, went quiet, changed sides, took a side or went neutral, with the events
+    before and after."""
+    from .. import alignment
+
+    found = [
+        s.to_dict() for s in alignment.shifts(source.ties(), source.options(theatre), source.window)
+    ]
+    if _as_records(found, fmt):
+        return
+    rows = [
+        {
+            "when": f"{r['before']} -> {r['after']}",
+            "theatre": r["theatre"],
+            "actor": actor_label(r["actor"]),
+            "change": r["change"],
+            "sides": f"{r['side_before'] or '-'} -> {r['side_after'] or '-'}",
+            "evidence": f"{len(r['evidence_before'])} / {len(r['evidence_after'])}",
+        }
+        for r in found
+    ]
+    if not rows:
+        click.echo("(no shifts: no theatre has camps in two windows)")
+        return
+    emit(rows, "table", ["when", "theatre", "actor", "change", "sides", "evidence"])
+
+
+@main.command()
 @click.argument("actor")
 @graph_inputs
 @click.option(
@@ -258,12 +302,7 @@ def rivals(
 
     ties = source.ties()
     found = alignment.rivals(ties, source.options(), min_theatres, source.window)
-    if fmt == "json":
-        click.echo(dumps(found, ensure_ascii=False, indent=2))
-        return
-    if fmt == "jsonl":
-        for r in found:
-            click.echo(dumps(r, ensure_ascii=False))
+    if _as_records(found, fmt):
         return
     rows = [
         {
