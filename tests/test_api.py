@@ -162,6 +162,19 @@ def test_api_sides_are_per_year_unless_asked_otherwise(client):
     assert "weekly" in body["message"] and "180d" in body["message"]
 
 
+def test_api_shifts_compare_consecutive_years(client):
+    """The demo's Syria has camps in 2013, 2015 and 2017: Russia takes the government's side
+    by 2015; every shift names its years, its change and the evidence after it."""
+    found = client.get("/api/shifts", params={"theatre": "SYR"}).json()["shifts"]
+    assert found and all(s["country"] == "SYR" for s in found)
+    russia = [s for s in found if s["actor"]["id"] == "RUS" and s["after"] == "2015"]
+    assert russia and russia[0]["side_after"] == "government side", russia
+    assert russia[0]["evidence_after"], russia
+    changes = {"joined", "went quiet", "changed sides", "took a side", "went neutral"}
+    assert {s["change"] for s in found} <= changes
+    _error(client.get("/api/shifts", params={"window": "weekly"}), 422)
+
+
 def test_api_graph_edges_join_nodes(client):
     graph = client.get("/api/graph", params={"theatre": "LBY", "year": 2020}).json()
     ids = {n["id"] for n in graph["nodes"]}

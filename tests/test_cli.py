@@ -188,7 +188,7 @@ def test_sides_rivals_backers_graph_and_plot_on_one_article(runner, tmp_path, pi
     bad = runner.invoke(main, ["sides", *common, "--window", "weekly"])
     assert bad.exit_code == 2 and "'180d'" in bad.output
     one_year = runner.invoke(main, ["shifts", *common])
-    assert one_year.exit_code == 0 and "no theatre has camps in two windows" in one_year.output
+    assert one_year.exit_code == 0 and "no actor changed sides" in one_year.output
 
     result = runner.invoke(main, ["rivals", *common, "--format", "json"])
     (pair,) = json.loads(result.output)

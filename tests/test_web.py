@@ -127,6 +127,9 @@ def test_web_theatre_camps_table_and_sentence(page, errors, shot):
     assert page.locator("#network line.edge.hostility").count() >= 1
     assert page.locator("#filters input[name=country]").input_value() == "LBY"
     assert page.locator("#filters input[name=since]").input_value() == "2020-01-01"
+    # Libya's camps are the same in 2019 and 2020: the shifts panel says so
+    shifts = page.locator("#shifts-list li")
+    assert shifts.count() == 1 and "No actor changed sides" in shifts.first.text_content()
 
     # Filter the table: every row is Haftar's SUPPORT event.
     page.fill("#filters input[name=actor]", "Haftar")

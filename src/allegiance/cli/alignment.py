@@ -239,7 +239,7 @@ def shifts(source: GraphSource, theatre: str | None, fmt: str) -> None:
         for r in found
     ]
     if not rows:
-        click.echo("(no shifts: no theatre has camps in two windows)")
+        click.echo("(no shifts: no actor changed sides between windows)")
         return
     emit(rows, "table", ["when", "theatre", "actor", "change", "sides", "evidence"])
 

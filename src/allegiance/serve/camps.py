@@ -16,6 +16,7 @@ from ..alignment import (
     backers,
     check_spec,
     graph_json,
+    shifts,
     sides_by_window,
     ties_from_rows,
 )
@@ -78,6 +79,26 @@ def graph_routes(r: APIRouter) -> None:
         found = _wanted_theatres(state, q)
         labels = list(dict.fromkeys(t.window.label for t in found if t.window))
         return {"windows": labels, "theatres": [t.to_dict() for t in found]}
+
+    @r.get("/api/shifts", tags=["camps"])
+    def shifts_route(state: StateDep, q: CampsDep) -> dict[str, Any]:
+        """Changes of alignment between consecutive windows (joined, went quiet, changed
+        sides, took a side, went neutral), each with the events before and after."""
+        ties = _ties(state, q.since, q.until)
+        options = Options(since=q.since, until=q.until, half_life_days=q.half_life_days)
+        found = _cached(
+            state,
+            ("shifts", q.since, q.until, q.half_life_days, q.window),
+            lambda: shifts(ties, options, q.window),
+        )
+        wanted = (q.theatre or "").casefold()
+        return {
+            "shifts": [
+                s.to_dict()
+                for s in found
+                if not wanted or wanted in (s.country.casefold(), s.theatre.casefold())
+            ]
+        }
 
     @r.get("/api/graph", tags=["camps"])
     def graph(state: StateDep, q: CampsDep) -> dict[str, Any]:

@@ -155,6 +155,7 @@
     if (!current()) return;
     drawNetwork(graph, key);
     listCamps(theatre);
+    await listShifts(theatre.country);
     if (filterTable) {
       const form = $("#filters").elements;
       form.country.value = theatre.country;
@@ -303,6 +304,23 @@
     if (theatre.neutral.length) {
       list.append(el("li", { class: "neutral" }, swatch(NEUTRAL),
         `Neutral: ${names(theatre.neutral)}`));
+    }
+  }
+
+  // Who changed sides from one period to the next, as the server compares the camps.
+  async function listShifts(country) {
+    const current = ticket("shifts");
+    const data = await api("/api/shifts", { theatre: country });
+    if (!current()) return;
+    const list = $("#shifts-list");
+    clear(list);
+    for (const s of data.shifts) {
+      const sides = `${s.side_before || "none"} → ${s.side_after || "none"}`;
+      list.append(el("li", { class: "shift" },
+        `${s.before} → ${s.after}: ${s.actor.name} ${s.change} (${sides})`));
+    }
+    if (!data.shifts.length) {
+      list.append(el("li", {}, "No actor changed sides between periods here."));
     }
   }
 
