@@ -242,7 +242,12 @@ INPUTS = [
         "url.jsonl:1",
         "stored",
     ),
-    InputCase("feed item with a link", _write("wire.rss", FEED), "wire.rss#1", "stored"),
+    InputCase(
+        "feed item with a link",
+        _write("wire.rss", FEED),
+        "wire.rss#https://news.example.org/aid-1",
+        "stored",
+    ),
     InputCase(
         "malformed feed",
         _write("broken.rss", "<rss><item>"),
@@ -338,7 +343,7 @@ def test_ingest_run_over_every_bad_input_ends_well(ingested):
 
 @pytest.mark.parametrize("case", INPUTS, ids=[c.name for c in INPUTS])
 def test_ingest_input(case: InputCase, ingested):
-    key = str(ingested["folder"] / case.key)
+    key = f"{ingested['folder']}/{case.key}"  # a feed item key may hold a URL
     rows = [r for r in ingested["rejects"] if r["input"] == key]
     if case.status == "rejected":
         assert ingested["status"].get(key) == "rejected", ingested["status"].get(key)
@@ -359,7 +364,9 @@ def test_ingest_dates_urls_and_hidden_characters(ingested):
         assert str(articles[f"{folder}/dates.jsonl:{n}"][0]) == "2016-12-17"
     assert articles[f"{folder}/dates.jsonl:5"][0] is None
     assert articles[f"{folder}/url.jsonl:1"][1] == "https://news.example.org/qatar"
-    assert articles[f"{folder}/wire.rss#1"][1] == "https://news.example.org/aid-1"
+    assert articles[f"{folder}/wire.rss#https://news.example.org/aid-1"][1] == (
+        "https://news.example.org/aid-1"
+    )
     with Store.open(ingested["db"], read_only=True) as store:
         hidden = store.con.execute(
             "SELECT a.name FROM mentions m JOIN articles r ON r.id = m.article_id "

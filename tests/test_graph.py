@@ -270,3 +270,14 @@ def test_backing_the_bare_country_in_a_civil_war_backs_no_side():
     (libya,) = alignment.sides(ties)
     assert alignment.node_of(lby, "LBY") == alignment.node_of(sarraj, "LBY") == "LBYGOV"
     assert libya.camp_of("RUS") == libya.camp_of("LBYREB") != libya.camp_of("LBYGOV")
+
+
+def test_two_armed_organisations_of_one_country_make_its_theatre():
+    """The LNA and the GNA fighting each other are a war in Libya, though neither is called
+    rebels; attacks on civilians alone are not."""
+    lna = Actor(id="lna", name="LNA", country="LBY", sector="MIL", kind="group")
+    gna = Actor(id="gna", name="GNA", country="LBY", sector="GOV", kind="group")
+    people = Actor(id="LBYCVL", name="civilians", country="LBY", sector="CVL", kind="agent")
+    clashes = [tie(lna, "ASSAULT", gna), tie(gna, "ASSAULT", lna)]
+    assert alignment.find_theatres(clashes) == {"LBY": "LBY"}
+    assert alignment.find_theatres([tie(lna, "ASSAULT", people)] * 3) == {}

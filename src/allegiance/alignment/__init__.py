@@ -20,11 +20,13 @@ The choices, in the order the code makes them:
   (1 + ln(articles))``, times ``0.5 ** (age / half_life)`` when a half-life is given. An
   alleged backing therefore counts half an asserted one and a negated one not at all.
 - Theatres. A country is a theatre when a party to its internal conflict takes part in an
-  event (rebels, insurgents, separatists, armed opposition of that country) or when another
-  state's forces attack it. States at war with each other share one theatre, named by the
-  country more of the attacks fall on. An event belongs to the theatre of its most local
-  party (a rebel or government side before a state), else to where it happened, else to the
-  theatre the sentence names; events with none are kept for contact between rivals only.
+  event (rebels, insurgents, separatists, armed opposition of that country), when two of its
+  armed organisations fight each other (the LNA and the GNA), or when another state's forces
+  attack it, from as much evidence as one sure event (counted by confidence). States at war
+  with each other share one theatre, named by the country more of the attacks fall on. An
+  event belongs to the theatre of its most local party (a rebel or government side before a
+  state), else to where it happened, else to the theatre the sentence names; events with
+  none are kept for contact between rivals only.
 - Nodes. In a theatre, a foreign state's government, forces and officials are the state
   (Lavrov is Russia); the theatre country's own state, government and forces are one node,
   its government side; named groups (Wagner, the LNA) and other local parties stay apart.

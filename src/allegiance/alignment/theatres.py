@@ -68,6 +68,8 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
         for country in {party_country(a) for a in (tie.source, tie.target)} - {None}:
             mass[str(country)] += tie.confidence
         s, t = tie.source.country, tie.target.country
+        if tie.type == "ASSAULT" and s and s == t and _factions(tie):
+            mass[s] += tie.confidence  # two armed organisations of one country at war
         if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
             mass[t] += tie.confidence  # an unclaimed strike ("missiles hit Kyiv") counts too
             struck[t] += tie.confidence
@@ -91,6 +93,18 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
                 keep, drop = sorted((ra, rb), key=lambda c: (-struck[c], c))
                 parent[drop] = keep
     return {c: root(c) for c in sorted(found)}
+
+
+def _factions(tie: Tie) -> bool:
+    """Two parties of one country fighting each other, one of them a named armed group or
+    force (the LNA against the GNA), not a state and its people."""
+    a, b = tie.source, tie.target
+    return (
+        a.id != b.id
+        and usable(tie)
+        and "group" in (a.kind, b.kind)
+        and not (a.kind == "country" or b.kind == "country")
+    )
 
 
 def theatre_of(tie: Tie, theatres: dict[str, str]) -> str | None:

@@ -1,4 +1,5 @@
-"""Commands over a store: ``ingest``, ``events``, ``rejects``, ``stats``, ``export``, ``bench``."""
+"""Commands over a store: ``ingest``, ``watch``, ``events``, ``rejects``, ``stats``, ``export``,
+``bench``."""
 
 from __future__ import annotations
 
@@ -114,6 +115,60 @@ def ingest(
     click.echo(summary.line(), err=True)
     for reason, n in sorted(summary.reasons.items()):
         click.echo(f"  rejected, {reason}: {n}", err=True)
+
+
+@main.command()
+@click.argument("feeds", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option(
+    "--every", default="15m", show_default=True, help="Time between polls: 90s, 15m, 1h, 1d."
+)
+@click.option("--polls", type=click.IntRange(1), help="Stop after this many polls.")
+@click.option(
+    "--window",
+    default="year",
+    show_default=True,
+    metavar="year|all|Nd",
+    help="The periods camps are compared between.",
+)
+@actors_option
+@min_confidence_option
+def watch(
+    feeds: Path,
+    db: str,
+    every: str,
+    polls: int | None,
+    window: str,
+    actors_file: Path | None,
+    min_confidence: float,
+) -> None:
+    """Poll the RSS/Atom feeds and pages listed in FEEDS (one URL a line), ingest what is new
+    and print the shifts of alignment as they appear, as JSON lines.
+
+    Everything lives in the store, so a restart goes on where it stopped; a feed that cannot
+    be had is reported in the poll's line and the others go on. Stop it with Ctrl-C.
+    """
+    from ..alignment import WindowError, check_spec
+    from ..corpus.watch import WatchError, interval, read_feed_list
+    from ..corpus.watch import watch as run_watch
+    from ..hygiene import dumps
+
+    try:
+        seconds = interval(every)
+        spec = check_spec(window)
+        read_feed_list(feeds)  # a bad file is one line before the model loads
+    except (WatchError, WindowError) as exc:
+        raise click.ClickException(str(exc)) from None
+    open_store(db).close()  # a file that is not a store is one line, too
+    settings = Settings(
+        actors_file=actors_file, min_confidence=min_confidence, learned=learned_coder()
+    )
+    try:
+        run_watch(feeds, db, settings, seconds, polls, spec, lambda r: click.echo(dumps(r)))
+    except (WatchError, AllegianceError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("stopped; the next run goes on from the store", err=True)
 
 
 EVENT_TABLE = [

@@ -430,7 +430,9 @@ def read_feed(path: str, data: bytes, url: str | None = None) -> Iterator[Item]:
         yield path, _reject(path, "malformed feed", "no <item> or <entry>")
         return
     for n, item in enumerate(items, start=1):
-        key = f"{path}#{n}"
+        # An item is known by its guid (RSS) or id (Atom), else its link, else its place: a
+        # feed read again (``watch``) gives its new items new keys, and its old ones the same.
+        key = f"{path}#{_identity(item) or n}"
         yield key, _feed_item(key, item)
 
 
@@ -467,6 +469,13 @@ def _feed_item(key: str, item: ET.Element) -> RawDoc | Rejected:
         url=_link(item),
         notices=notices,
     )
+
+
+def _identity(item: ET.Element) -> str | None:
+    for el in item:
+        if isinstance(el.tag, str) and _local(el.tag) in ("guid", "id") and (el.text or "").strip():
+            return " ".join((el.text or "").split())[:500]
+    return _link(item)
 
 
 def _link(item: ET.Element) -> str | None:

@@ -181,6 +181,14 @@ def ingest(
     return summary
 
 
+def code_and_store(
+    items: list[tuple[str, RawDoc | Rejected]], store: Store, coder: Coder, summary: Summary
+) -> None:
+    """Code and store inputs already read (``watch``: a poll's feed items), in this process;
+    those the store has read before are skipped."""
+    _process(items, store, NearDuplicates(store), (coder, None), 64, summary)
+
+
 def _process(
     window: list[tuple[str, RawDoc | Rejected]],
     store: Store,

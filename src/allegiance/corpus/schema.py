@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +107,16 @@ REPORTS = Table(
     ("event_id", "article_id", "sentence_start", "trigger_start"),
 )
 PARTITIONS = Table("partitions", _cols("shard VARCHAR, items INTEGER"), ("shard",))
+# The shifts ``watch`` has reported (so a restart does not report them again), as JSON.
+SHIFTS = Table(
+    "shifts",
+    _cols("key VARCHAR, after VARCHAR, country VARCHAR, record VARCHAR, noticed VARCHAR"),
+    ("key",),
+)
 
 # Written by a batch, parents first.
 WRITTEN = (REJECTS, INPUTS, ARTICLES, ACTORS, MENTIONS, EVENTS, REPORTS)
-TABLES = (META, *WRITTEN, PARTITIONS)
+TABLES = (META, *WRITTEN, PARTITIONS, SHIFTS)
 
 
 def create_all() -> str:
@@ -166,6 +172,11 @@ MIGRATIONS: tuple[str, ...] = (
     # shown with the sentence on the page.
     """
     ALTER TABLE reports ADD COLUMN rule VARCHAR;
+    """,
+    # 6: the shifts of alignment `watch` has reported, so a restart reports only new ones.
+    """
+    CREATE TABLE shifts (key VARCHAR PRIMARY KEY, after VARCHAR, country VARCHAR,
+                         record VARCHAR, noticed VARCHAR);
     """,
 )
 

@@ -142,6 +142,15 @@ class Store(StoreViews):
         ).fetchall()
         return {r[0] for r in rows}
 
+    def shift_keys(self) -> set[str]:
+        """The keys of the shifts already reported (``watch``)."""
+        return {r[0] for r in self.con.execute("SELECT key FROM shifts").fetchall()}
+
+    def add_shifts(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        """Record reported shifts: (key, after, country, record as JSON, when noticed)."""
+        if rows:
+            self._insert_many(schema.SHIFTS, rows)
+
     def has_article(self, article_id: str) -> bool:
         return bool(self._scalar("SELECT count(*) FROM articles WHERE id = ?", [article_id]))
 
