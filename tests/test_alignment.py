@@ -31,13 +31,44 @@ README_CAMPS = {
 
 
 @pytest.fixture(scope="module")
-def demo_theatres(tmp_path_factory):
+def demo_ties(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with Store.open(db) as store:
         inputs = [str(EXAMPLES / "corpus.jsonl"), str(EXAMPLES / "libya-2020.txt")]
         ingest(inputs, store, Settings(), 1, batch_size=8)
-        ties = alignment.ties_from_rows(store.ties())
-    return {t.country: t for t in alignment.sides(ties)}
+        return alignment.ties_from_rows(store.ties())
+
+
+@pytest.fixture(scope="module")
+def demo_theatres(demo_ties):
+    return {t.country: t for t in alignment.sides(demo_ties)}
+
+
+# The wars of the demo corpus, by the countries whose own parties fight in them.
+WARS = {
+    "LBY": "Libya",
+    "SYR": "Syria",
+    "YEM": "Yemen",
+    "UKR": "Ukraine",
+    "SDN": "Sudan",
+    "COD": "Congo",
+    "RWA": "Congo",
+    "AZE": "Karabakh",
+    "ARM": "Karabakh",
+    "ETH": "Tigray",
+}
+_LOCAL = ("GOV", "MIL", "REB", "INS", "OPP", "SEP", "UAF", "PTY")
+
+
+def test_no_yearly_theatre_mixes_two_wars(demo_ties):
+    """Each theatre of each year holds the local parties of one war only (the Syrian,
+    Ukrainian and Karabakh wars never share one), and states its evidence."""
+    for th in alignment.sides_by_window(demo_ties):
+        parties = [th.nodes[n] for camp in th.camps for n in camp if th.nodes[n].sector in _LOCAL]
+        wars = {WARS[a.country] for a in parties if a.country in WARS}
+        assert len(wars) <= 1, (th.key, sorted(wars), [a.name for a in parties])
+        assert th.events >= 2 and th.articles >= 1 and 0 <= th.confidence < 1, th.key
+        assert th.id.startswith(th.country), th.id
 
 
 def _camp_of(theatre: alignment.Theatre, code: str) -> int | None:

@@ -47,6 +47,35 @@ class Theatre:
     links: tuple[Link, ...]
     frustration: float
     window: Window | None = None  # the period its events fall in (``sides_by_window``)
+    # The countries of the conflict (more than one: states at war with each other), whether
+    # a party to its internal war takes part, and the evidence it stands on.
+    members: tuple[str, ...] = ()
+    civil_war: bool = False
+    events: int = 0
+    articles: int = 0
+    fighting: float = 0.0  # the confidences of its acts of force, added up
+
+    @property
+    def id(self) -> str:
+        """The conflict, the same in every window: its countries ("AZE+ARM" for states at war
+        with each other, named first by the one attacked more) and, when it also holds a
+        party to an internal war, "/civil" ("SYR/civil")."""
+        others = sorted(c for c in self.members if c != self.country)
+        base = "+".join([self.country, *others])
+        return f"{base}/civil" if self.civil_war else base
+
+    @property
+    def kind(self) -> str:
+        """internal, interstate, or both (a civil war with foreign states fighting in it)."""
+        if len(self.members) > 1:
+            return "interstate and internal" if self.civil_war else "interstate"
+        return "internal" if self.civil_war else "interstate"
+
+    @property
+    def confidence(self) -> float:
+        """How sure the theatre is a war: m / (m + 2) of its acts of force m, counted by their
+        confidence (one sure attack 0.33, four 0.67, ten 0.83)."""
+        return round(self.fighting / (self.fighting + 2.0), 3)
 
     @property
     def key(self) -> str:
@@ -61,7 +90,15 @@ class Theatre:
             "theatre": self.name,
             "country": self.country,
             "key": self.key,
+            "id": self.id,
+            "kind": self.kind,
+            "members": list(self.members),
             "window": self.window.to_dict() if self.window else None,
+            "support": {
+                "events": self.events,
+                "articles": self.articles,
+                "confidence": self.confidence,
+            },
             "camps": [[self.nodes[n].to_dict() for n in camp] for camp in self.camps],
             "neutral": [self.nodes[n].to_dict() for n in self.neutral],
             "evidence": self.evidence(),
@@ -346,6 +383,11 @@ def _theatre(
         nodes=nodes,
         links=links,
         frustration=frustration(weights, [set(c) for c in camps]),
+        members=tuple(sorted(members)),
+        civil_war=civil_war,
+        events=len(ties),
+        articles=len({e.article_id for t in ties for e in t.evidence}),
+        fighting=sum(t.confidence for t in ties if t.type in _FIGHTING),
     )
 
 
