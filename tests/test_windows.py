@@ -94,3 +94,13 @@ def test_shifts_between_windows_name_the_change_and_its_evidence():
     assert defection.evidence_after[0]["type"] == "AID"
     assert found["NNN"].change == "joined" and found["NNN"].side_after == "government side"
     assert found["QQQ"].change == "went quiet" and found["QQQ"].evidence_after == ()
+
+
+def test_a_lone_fighter_joins_no_side():
+    """An actor alone in its camp, tied to nobody on it, is not reported as joining."""
+    gov, reb, raider = party("XXXGOV", "GOV"), party("XXXREB"), party("YYYREB")
+    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-01") for y in (2015, 2016)]
+    ties.append(tie(raider, "ASSAULT", gov, date="2016-06-01"))
+    (second,) = [t for t in alignment.sides_by_window(ties) if t.key == "XXX 2016"]
+    assert second.camp_of("YYYREB") is not None  # a camp of its own
+    assert alignment.shifts(ties) == []

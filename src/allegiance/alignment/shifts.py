@@ -13,7 +13,8 @@ An actor then:
 - ``went neutral``: on a side before, neutral after.
 
 Each shift carries the evidence of both windows: the strongest events tying the actor to its
-camp before and after.
+camp before and after. A shift to a side needs events tying the actor to it after, a shift
+from a side events tying it before: a camp of one (a lone fighter) shows no side joined.
 """
 
 from __future__ import annotations
@@ -121,6 +122,12 @@ def compare(before: Theatre, after: Theatre) -> list[Shift]:
         else:
             change = "changed sides"
         actor = (after.nodes.get(node) or before.nodes[node]).to_dict()
+        ev_before = _evidence(before, node, why_before)
+        ev_after = _evidence(after, node, why_after)
+        if not (ev_after if now is not None else ev_before):
+            # a side no event of the actor's shows (a camp of one, a lone fighter) is not
+            # one it joined or left
+            continue
         out.append(
             Shift(
                 country=after.country,
@@ -131,8 +138,8 @@ def compare(before: Theatre, after: Theatre) -> list[Shift]:
                 change=change,
                 side_before=was,
                 side_after=now,
-                evidence_before=_evidence(before, node, why_before),
-                evidence_after=_evidence(after, node, why_after),
+                evidence_before=ev_before,
+                evidence_after=ev_after,
             )
         )
     return out
