@@ -333,3 +333,27 @@ def test_what_an_actor_is_blamed_for_is_its_alleged_act(pipeline):
     # praise is not a claim against anyone: what is praised keeps the reporter's voice
     found = events(pipeline, "Egypt thanked Jordan for hosting the talks.")
     assert has(found, "CONSULT", "JOR", None, modality="asserted")
+
+
+@pytest.mark.slow
+def test_a_dateline_is_where_the_story_was_filed_not_an_actor(pipeline):
+    found = events(pipeline, "KINSHASA - The United States urged restraint on Tuesday.")
+    assert has(found, "REQUEST", "USA", None)
+    assert not any(e["source"]["country"] == "COD" for e in found), found
+    # "US-led" is no dateline: the coalition still acts
+    found = events(pipeline, "US-led forces attacked Taliban positions in Helmand on Monday.")
+    assert any(e["type"] == "ASSAULT" and e["source"]["country"] == "USA" for e in found), found
+
+
+@pytest.mark.slow
+def test_bare_troops_belong_to_the_story_not_a_place_named_long_before(pipeline):
+    text = (
+        "Opposition leader Etienne Tshisekedi marched through Kinshasa in Zaire on Wednesday. "
+        "Protests spread across Zaire to towns in eastern Zaire. "
+        "Washington called for calm in the United States on Tuesday. "
+        "The march went on for hours. Its leaders spoke to the crowd. "
+        "Troops detained Tshisekedi in the afternoon."
+    )
+    found = events(pipeline, text)
+    detained = [e for e in found if e["type"] == "COERCE"]
+    assert detained and detained[0]["source"]["country"] == "COD", found

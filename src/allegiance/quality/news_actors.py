@@ -82,7 +82,9 @@ def locate(text: str, start: int, end: int, actor: GoldActor) -> tuple[int, int]
     """The first occurrence, as whole words, of the longest form of the actor in the
     sentence ``text[start:end]``."""
     sentence = _straight(text[start:end])  # the same length: offsets hold
-    for form in sorted({_straight(f) for f in (actor.name, *actor.aliases)} - {""}, key=len)[::-1]:
+    forms = {_straight(f) for f in (actor.name, *actor.aliases)} - {""}
+    # longest first, then in text order of the alphabet: a set's order changes from run to run
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
         hit = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", sentence, re.IGNORECASE)
         if hit is not None:
             return start + hit.start(), start + hit.end()

@@ -29,6 +29,8 @@ from .drafts import (
 # to the country last named as a place: the parties of a story's country, and its state's
 # organs at home.
 _AT_HOME = frozenset(["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG", "JUD"])
+# Sentences over which a place named stays the country of bare agent nouns (0: its own).
+_PLACE_REACH = 2
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 
@@ -49,11 +51,16 @@ class Compounder:
         index = by_token(drafts)
         found: list[Draft] = []
         last_place: str | None = None
+        placed_at = -1  # the sentence that named it
         last_state: str | None = None
+        sentence = -1
         for tok in doc:
+            if tok.is_sent_start:
+                sentence += 1
             here = index.get(tok.i)
-            if here and here.actor.country and here.is_place:
-                last_place = here.actor.country
+            if here and here.actor.country and here.is_place and here.rule != "a dateline":
+                # (where a story was filed from says nothing of whose its "troops" are)
+                last_place, placed_at = here.actor.country, sentence
             elif here and here.actor.country and here.actor.sector in (None, "GOV"):
                 last_state = here.actor.country
             elif found and found[-1].head < tok.i and found[-1].actor.sector == "GOV":
@@ -68,9 +75,10 @@ class Compounder:
                 continue
             if _is_title_of(tok, index):
                 continue
-            draft = self._compose(
-                doc, tok, first, sector, index, last_place or story, last_state, story
-            )
+            # A place named sentences ago ("the US" in a story from Kinshasa) does not own
+            # "the troops" here; the story's country does.
+            near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
+            draft = self._compose(doc, tok, first, sector, index, near or story, last_state, story)
             if draft:
                 found.append(draft)
         return found

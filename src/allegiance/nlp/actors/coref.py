@@ -71,13 +71,27 @@ def corefer_names(doc: Doc, drafts: list[Draft]) -> None:
             acronyms.setdefault(_initials(words), d)
 
 
+def dateline(span: Span) -> bool:
+    """A place in capitals before a dash or a bracket, "GOMA - ...", "KINSHASA (AFP) -":
+    where the story was filed from."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if not span.text.isupper() or after is None:
+        return False
+    # Where a paragraph starts, and the dash apart from the name: "US-led forces" and "The US,
+    # Britain and France agreed" hold no dateline
+    before = doc[span.start - 1] if span.start > 0 else None
+    starts = before is None or "\n" in before.text or "\n" in before.whitespace_
+    dash = after.text in ("-", "–", "—") and bool(span[-1].whitespace_)
+    return starts and (dash or after.text in ("(", ","))
+
+
 def bare_surname(span: Span) -> bool:
     """A surname standing alone, not the first or middle name of someone else
     ("Levy" in "Levy Mwanawasa", "Ahmad" in "Aftab Ahmad Khan Sherpao") nor a dateline."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
-    dateline = span.text.isupper() and after is not None and after.text in ("-", "–", "—")
-    if dateline:  # the city the story was filed from ("GOMA - ..."), not a Congolese PM
+    if dateline(span):  # the city the story was filed from ("GOMA - ..."), not a Congolese PM
         return False
     before = doc[span.start - 1] if span.start > 0 else None
     if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper():

@@ -31,6 +31,7 @@ from .coref import (
     bare_capitals,
     bare_surname,
     corefer_names,
+    dateline,
     office_holders,
     pronouns,
     surnames,
@@ -46,6 +47,15 @@ from .drafts import (
 )
 
 
+def _known_draft(span: Span, actor: Actor, rule: str, kind: str) -> Draft:
+    """The draft of a knowledge-base name; a dateline ("KINSHASA - The United States
+    urged...") is where the story was filed from: a place, never an actor."""
+    if kind in ("capital", "country", "seat") and dateline(span):
+        head = span.root.i
+        return Draft(span.start, span.end, actor, "a dateline", "place", True, head, text=span.text)
+    return Draft(span.start, span.end, actor, rule, kind, head=span.root.i, text=span.text)
+
+
 def _story(named: Counter[str | None]) -> str | None:
     top = [c for c, _ in named.most_common(2) if c]
     return top[0] if top else None
@@ -53,7 +63,11 @@ def _story(named: Counter[str | None]) -> str | None:
 
 def _main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
     """The country the story's names and places point to most."""
-    places = Counter(d.actor.country for d in drafts if d.is_place and d.actor.country)
+    places = Counter(
+        d.actor.country
+        for d in drafts
+        if d.is_place and d.actor.country and d.rule != "a dateline"  # where it was filed
+    )
     story = (named + places).most_common(1)
     return story[0][0] if story else None
 
@@ -115,8 +129,9 @@ class ActorResolver:
             e.actor.country
             for m in matches
             for e in m.entries
-            # Capitals are left out: they are what this count helps to settle.
-            if e.kind in ("country", "demonym") and len(m.entries) == 1
+            # Capitals are left out: they are what this count helps to settle. A former name
+            # is the country in the stories of its time ("Zaire" in 1997).
+            if e.kind in ("country", "former", "demonym") and len(m.entries) == 1
         )
         covered = {i for m in matches for i in range(m.start, m.end)}
         named.update(self._place_countries(doc, covered))
@@ -155,9 +170,7 @@ class ActorResolver:
                 # ministry, an envoy): the base's sector stands.
                 actor = replace(actor, sector=None, office=None)
                 rule += " before taking office"
-            drafts.append(
-                Draft(m.start, m.end, actor, rule, entry.kind, head=span.root.i, text=span.text)
-            )
+            drafts.append(_known_draft(span, actor, rule, entry.kind))
         return drafts
 
     # 2. Entities the base does not know --------------------------------------------------
