@@ -182,7 +182,9 @@ def test_sides_rivals_backers_graph_and_plot_on_one_article(runner, tmp_path, pi
 
     assert theatres["LBY"]["key"] == "LBY 2020"  # camps per calendar year
     table = runner.invoke(main, ["sides", *common, "--year", "2020", "--theatre", "Libya"])
-    assert table.exit_code == 0 and table.output.startswith("# Libya (LBY) 2020"), table.output
+    assert table.exit_code == 0, table.output
+    assert table.output.startswith("# Libya (LBY) 2020: internal, "), table.output
+    assert "confidence 0." in table.output.splitlines()[0]
     other = runner.invoke(main, ["sides", *common, "--year", "2019"])
     assert other.exit_code == 0 and "(no theatre with camps)" in other.output
     bad = runner.invoke(main, ["sides", *common, "--window", "weekly"])

@@ -53,7 +53,7 @@ class Theatre:
     civil_war: bool = False
     events: int = 0
     articles: int = 0
-    fighting: float = 0.0  # the confidences of its acts of force, added up
+    war: float = 0.0  # the confidences of the events that make it a war, added up
 
     @property
     def id(self) -> str:
@@ -73,9 +73,10 @@ class Theatre:
 
     @property
     def confidence(self) -> float:
-        """How sure the theatre is a war: m / (m + 2) of its acts of force m, counted by their
-        confidence (one sure attack 0.33, four 0.67, ten 0.83)."""
-        return round(self.fighting / (self.fighting + 2.0), 3)
+        """How sure the theatre is a war: m / (m + 2) of the events that make it one (those of
+        a party to its internal war, attacks on it), counted by their confidence (one sure
+        event 0.33, four 0.67, ten 0.83)."""
+        return round(self.war / (self.war + 2.0), 3)
 
     @property
     def key(self) -> str:
@@ -335,6 +336,14 @@ def sides_by_window(
     return out
 
 
+def _of_war(tie: Tie, members: set[str]) -> bool:
+    """An event that makes its theatre a war (as ``theatres.find_theatres`` counts them): one
+    of a party to the internal war, or an attack on the theatre's country."""
+    if any(party_country(a) in members for a in (tie.source, tie.target)):
+        return True
+    return tie.type in ("ASSAULT", "COERCE") and tie.target.country in members
+
+
 def _wanted(theatre: str | None) -> str | None:
     if not theatre:
         return None
@@ -387,7 +396,7 @@ def _theatre(
         civil_war=civil_war,
         events=len(ties),
         articles=len({e.article_id for t in ties for e in t.evidence}),
-        fighting=sum(t.confidence for t in ties if t.type in _FIGHTING),
+        war=sum(t.confidence for t in ties if _of_war(t, members)),
     )
 
 

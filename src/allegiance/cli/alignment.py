@@ -202,7 +202,13 @@ def _sides_table(records: list[dict[str, Any]]) -> str:
     lines = []
     for rec in records:
         when = f" {rec['window']['label']}" if rec.get("window") else ""
-        lines.append(f"# {rec['theatre']} ({rec['country']}){when}")
+        support = rec["support"]
+        lines.append(
+            f"# {rec['theatre']} ({rec['country']}){when}: {rec['kind']}, "
+            f"{support['events']} events, {support['articles']} article"
+            f"{'' if support['articles'] == 1 else 's'}, "
+            f"confidence {support['confidence']:.2f}"
+        )
         for i, camp in enumerate(rec["camps"], 1):
             lines.append(f"  camp {i}: " + "; ".join(actor_label(a) for a in camp))
         if rec["neutral"]:
