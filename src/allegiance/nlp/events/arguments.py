@@ -17,7 +17,15 @@ from ...knowledge.lexicon import Lexicon
 from ...records import Event, EventActor, Mention, Place
 from ...records import Span as TextSpan
 from ..actors.resolve import DocActors
-from .parse import children, coordinated_modifiers, counted_object, expand, infinitives, trim_space
+from .parse import (
+    cause_gerund,
+    children,
+    coordinated_modifiers,
+    counted_object,
+    expand,
+    infinitives,
+    trim_space,
+)
 
 # How far below a word an actor may sit and still be its object ("concerns over increases in
 # attacks by forces loyal to Assad").
@@ -181,8 +189,8 @@ class Finder:
                     heads = controller
                 else:
                     return self.subjects(verb.head, depth + 1)
-            elif self.is_cause(verb):
-                heads = self._blamed(verb.head.head)
+            elif (blamer := cause_gerund(verb, self.lex.preps.cause)) is not None:
+                heads = self._blamed(blamer)
             elif verb.dep_ == "acl" and not passive:
                 heads = [verb.head]
                 if verb.head.dep_ == "dobj" and verb.head.lemma_.lower() in self.lex.words.messages:
@@ -194,18 +202,6 @@ class Finder:
                 if prep.dep_ in ("prep", "advmod") and self.is_companion(prep):
                     args += [a for o in self._companions(prep) if (a := self.actor(o))]
         return args
-
-    def is_cause(self, verb: Token) -> bool:
-        """A gerund giving what someone is blamed, punished or praised for: "accused Iran
-        of *arming* the Houthis", "sanctioned two firms for *supplying* Russia"."""
-        prep = verb.head
-        return (
-            verb.dep_ == "pcomp"
-            and verb.tag_ == "VBG"
-            and prep.dep_ == "prep"
-            and prep.lower_ in self.lex.preps.cause
-            and prep.head.i != prep.i
-        )
 
     def _blamed(self, word: Token) -> list[Token]:
         """Whom a verb (or its object noun) blames, punishes or praises: its object, its

@@ -10,7 +10,7 @@ from ...knowledge.lexicon import Lexicon
 from ...records import Place
 from ..actors.resolve import DocActors
 from ..dates import resolve_date
-from .parse import clause_verb
+from .parse import cause_gerund, clause_verb
 
 # Precedence when several cues apply to one event.
 _MODALITY_ORDER = ("negated", "hypothetical", "planned", "alleged", "reported", "asserted")
@@ -39,19 +39,14 @@ def modality(lex: Lexicon, verb: Token) -> str:
 def _blamed_for(lex: Lexicon, node: Token) -> bool:
     """A gerund giving what someone is blamed or punished for ("accused X of arming",
     "sanctions on X for helping"), not praised for ("thanked X for hosting")."""
-    prep = node.head
-    if not (
-        node.dep_ == "pcomp"
-        and node.tag_ == "VBG"
-        and prep.dep_ == "prep"
-        and prep.lower_ in lex.preps.cause
-    ):
+    blamer = cause_gerund(node, lex.preps.cause)
+    if blamer is None:
         return False
-    words = [prep.head, *(c for c in prep.head.children if c.dep_ == "dobj")]
+    words = [blamer, *(c for c in blamer.children if c.dep_ == "dobj")]
     kinds = {
         (lex.verbs.get(w.lemma_.lower()) or lex.nouns.get(w.lower_) or ("",))[0] for w in words
     }
-    blaming = prep.head.lemma_ in lex.modality["alleged_verbs"]
+    blaming = blamer.lemma_ in lex.modality["alleged_verbs"]
     return blaming or bool(kinds & lex.type_classes.hostile)
 
 

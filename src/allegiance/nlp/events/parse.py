@@ -62,6 +62,22 @@ def particle(verb: Token, word: Token) -> bool:
     return not any(o.ent_type_ in ("DATE", "TIME") for o in children(word, "pobj"))
 
 
+def cause_gerund(tok: Token, preps: frozenset[str]) -> Token | None:
+    """The word a gerund gives the cause of, when it does ("accused Iran of *arming* the
+    Houthis", "sanctions on Belarus for *arming* Russia": accused, sanctions' verb), else None;
+    ``preps`` are the lexicon's ``preps.cause``."""
+    prep = tok.head
+    if (
+        tok.dep_ == "pcomp"
+        and tok.tag_ == "VBG"
+        and prep.dep_ == "prep"
+        and prep.lower_ in preps
+        and prep.head.i != prep.i
+    ):
+        return prep.head
+    return None
+
+
 def counted_object(verb: Token) -> list[Token]:
     """The object the parser hangs under "up to" ("seized up to 20 sailors")."""
     return [
