@@ -9,6 +9,7 @@ import pytest
 
 from allegiance import alignment
 from allegiance.alignment import Window, WindowError, check_spec, windows
+from allegiance.alignment.windows import assign
 from test_graph import party, state, tie
 
 
@@ -36,6 +37,11 @@ def test_calendar_years_with_events_and_the_undated_last():
     # bounds clip the years and leave the undated out
     bounded = windows(ties, "year", since=date(2019, 2, 1), until=date(2019, 12, 31))
     assert bounded == [Window("2019", date(2019, 2, 1), date(2019, 12, 31))]
+    # each tie lands in the one window that holds it, read in one pass
+    placed = assign(ties, found)
+    assert [[t.date for t in placed[w]] for w in found] == [["2019-03-01"], ["2021-W02"], [None]]
+    assert len(assign(ties, [whole])[whole]) == 3
+    assert assign(ties, bounded)[bounded[0]] == [ties[0]]
 
 
 def test_runs_of_days_from_the_first_event_only_where_there_are_events():

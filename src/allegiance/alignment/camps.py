@@ -14,7 +14,7 @@ from ..records import Actor
 from .theatres import bare_state, find_theatres, node_of, party_country, place_ties, usable
 from .ties import Tie, tie_dict
 from .weights import Options, in_window, weigh
-from .windows import Window, windows
+from .windows import Window, assign, windows
 
 # Acts that make an actor a fighting party: a lone actor with one of these is a camp of its
 # own (Islamic State against everyone); a lone actor with only words is neutral.
@@ -329,8 +329,7 @@ def sides_by_window(
     options = options or Options()
     ties = list(ties)
     out = []
-    for w in windows(ties, spec, options.since, options.until):
-        inside = [t for t in ties if w.holds(t)]
+    for w, inside in assign(ties, windows(ties, spec, options.since, options.until)).items():
         bounded = replace(options, since=w.since, until=w.until)
         out += [replace(th, window=w) for th in sides(inside, bounded)]
     return out

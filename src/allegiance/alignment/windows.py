@@ -10,6 +10,7 @@ single undated article still has camps.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,7 +42,9 @@ class Window:
 
     def holds(self, tie: Tie) -> bool:
         """Whether a tie falls in the window (an open window holds undated ties too)."""
-        day = tie.day
+        return self.holds_day(tie.day)
+
+    def holds_day(self, day: date | None) -> bool:
         if self.undated:
             return day is None
         if self.since is None and self.until is None:
@@ -115,6 +118,25 @@ def windows(
             start = end + timedelta(days=1)
     if since is None and until is None and any(t.day is None for t in ties) and spec != "all":
         out.append(Window(UNDATED))
+    return out
+
+
+def assign(ties: Iterable[Tie], found: list[Window]) -> dict[Window, list[Tie]]:
+    """The ties of each window of ``found`` (disjoint, as ``windows`` makes them), each tie's
+    date read once: a corpus of many years has thousands of ties and dozens of windows."""
+    out: dict[Window, list[Tie]] = {w: [] for w in found}
+    dated = sorted((w for w in found if not w.undated), key=lambda w: w.since or date.min)
+    starts = [w.since or date.min for w in dated]
+    open_to_undated = [w for w in found if w.holds_day(None)]
+    for tie in ties:
+        day = tie.day
+        if day is None:
+            for w in open_to_undated:
+                out[w].append(tie)
+            continue
+        i = bisect_right(starts, day) - 1
+        if i >= 0 and dated[i].holds_day(day):
+            out[dated[i]].append(tie)
     return out
 
 
