@@ -11,7 +11,15 @@ from typing import Any
 
 from ..knowledge.kb import country_names
 from ..records import Actor
-from .theatres import bare_state, find_theatres, node_of, party_country, place_ties, usable
+from .theatres import (
+    bare_state,
+    find_theatres,
+    node_of,
+    party_country,
+    place_ties,
+    usable,
+    war_evidence,
+)
 from .ties import Tie, tie_dict
 from .weights import Options, in_window, weigh
 from .windows import Window, assign, windows
@@ -335,14 +343,6 @@ def sides_by_window(
     return out
 
 
-def _of_war(tie: Tie, members: set[str]) -> bool:
-    """An event that makes its theatre a war (as ``theatres.find_theatres`` counts them): one
-    of a party to the internal war, or an attack on the theatre's country."""
-    if any(party_country(a) in members for a in (tie.source, tie.target)):
-        return True
-    return tie.type in ("ASSAULT", "COERCE") and tie.target.country in members
-
-
 def _wanted(theatre: str | None) -> str | None:
     if not theatre:
         return None
@@ -395,7 +395,7 @@ def _theatre(
         civil_war=civil_war,
         events=len(ties),
         articles=len({e.article_id for t in ties for e in t.evidence}),
-        war=sum(t.confidence for t in ties if _of_war(t, members)),
+        war=sum(t.confidence for t in ties if members & set(war_evidence(t))),
     )
 
 

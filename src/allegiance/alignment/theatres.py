@@ -65,13 +65,10 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
     struck: Counter[str] = Counter()
     wars: Counter[tuple[str, str]] = Counter()
     for tie in ties:
-        for country in {party_country(a) for a in (tie.source, tie.target)} - {None}:
-            mass[str(country)] += tie.confidence
+        for country in war_evidence(tie):
+            mass[country] += tie.confidence
         s, t = tie.source.country, tie.target.country
-        if tie.type == "ASSAULT" and s and s == t and _factions(tie):
-            mass[s] += tie.confidence  # two armed organisations of one country at war
         if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
-            mass[t] += tie.confidence  # an unclaimed strike ("missiles hit Kyiv") counts too
             struck[t] += tie.confidence
             if s:
                 struck[s] -= tie.confidence
@@ -93,6 +90,19 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
                 keep, drop = sorted((ra, rb), key=lambda c: (-struck[c], c))
                 parent[drop] = keep
     return {c: root(c) for c in sorted(found)}
+
+
+def war_evidence(tie: Tie) -> list[str]:
+    """The countries an event is evidence of a war in, once for each reason: a party to its
+    internal war takes part, two of its armed organisations fight each other (the LNA and
+    the GNA), or it is attacked from outside (an unclaimed strike, "missiles hit Kyiv", too)."""
+    found = sorted({c for a in (tie.source, tie.target) if (c := party_country(a))})
+    s, t = tie.source.country, tie.target.country
+    if tie.type == "ASSAULT" and s and s == t and _factions(tie):
+        found.append(s)
+    if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
+        found.append(t)
+    return found
 
 
 def _factions(tie: Tie) -> bool:

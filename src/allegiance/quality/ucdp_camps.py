@@ -147,9 +147,7 @@ def locations(conflict: GoldConflict, namer: Namer) -> set[str]:
 
 def gold_nodes(conflict: GoldConflict, theatre: Theatre, namer: Namer) -> dict[str, int]:
     """Each gold member's node in the theatre's graph, with its side (0: A, 1: B)."""
-    members = {theatre.country} | {
-        n[:3] for n in theatre.nodes if n.endswith("GOV") and len(n) == 6
-    }
+    members = set(theatre.members) or {theatre.country}
     placed = {n for camp in theatre.camps for n in camp}
     out: dict[str, int] = {}
     for side, names in enumerate(conflict.sides):
