@@ -15,7 +15,7 @@ import json
 import time
 from pathlib import Path
 
-from allegiance.nlp.events.classify import Dyad, DyadClassifier
+from allegiance.nlp.events.classify import DyadClassifier, record_dyads
 from allegiance.pipeline import Pipeline
 from allegiance.settings import Settings
 
@@ -29,18 +29,7 @@ def main() -> None:
     dyads = []
     with Path(args.path).open(encoding="utf-8") as fh:
         for line in fh:
-            rec = json.loads(line)
-            for n, ev in enumerate(rec["events"]):
-                src, tgt = ev.get("source"), ev.get("target")
-                if src and tgt and src.get("start") is not None and tgt.get("start") is not None:
-                    dyads.append(
-                        Dyad(
-                            f"{rec['id']}#{n}",
-                            rec["text"],
-                            (src["start"], src["end"]),
-                            (tgt["start"], tgt["end"]),
-                        )
-                    )
+            dyads += [dyad for dyad, _ in record_dyads(json.loads(line))]
     dyads = dyads[: args.limit]
     pipe = Pipeline(Settings(learned=args.learned))
     classifier = DyadClassifier(pipe.nlp, pipe.extractor, typer=pipe.typer)

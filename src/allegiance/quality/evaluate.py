@@ -200,19 +200,13 @@ def eval_events(path: Path, pipeline: Pipeline, sectors: bool = False) -> Report
 
 def eval_classify(path: Path, pipeline: Pipeline) -> Report:
     """Macro-F1 and accuracy of the event type given each marked dyad."""
-    from ..nlp.events.classify import Dyad, DyadClassifier
+    from ..nlp.events.classify import DyadClassifier, record_dyads
 
     dyads, gold = [], {}
     for rec in read_gold(path):
-        for n, ev in enumerate(rec.get("events", [])):
-            src, tgt = ev.get("source"), ev.get("target")
-            if not src or not tgt or src.get("start") is None or tgt.get("start") is None:
-                continue
-            key = f"{rec['id']}#{n}"
-            dyads.append(
-                Dyad(key, rec["text"], (src["start"], src["end"]), (tgt["start"], tgt["end"]))
-            )
-            gold[key] = ev["type"]
+        for dyad, ev in record_dyads(rec):
+            dyads.append(dyad)
+            gold[dyad.id] = ev["type"]
     # The set's own labels: a type it does not use folds into its nearest one.
     classifier = DyadClassifier(
         pipeline.nlp,

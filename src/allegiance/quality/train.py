@@ -125,18 +125,16 @@ def typer_examples(pipe: Any, paths: Iterable[Path]) -> list[Example]:
     A set that never uses RETREAT codes withdrawals as CONCEDE (the PLV dyads): there, a
     CONCEDE the rules read as a withdrawal is an example of RETREAT, so the typer learns
     PLOVER's distinction and ``classify`` folds it back for a set without it."""
-    from ..nlp.events.classify import Dyad, DyadClassifier
+    from ..nlp.events.classify import Dyad, DyadClassifier, record_dyads
 
     dyads: list[tuple[Dyad, str, bool]] = []
     for path in paths:
-        found = []
-        for _, rec in iter_records(path):
-            for n, ev in enumerate(rec.get("events") or []):
-                src, tgt = ev.get("source") or {}, ev.get("target") or {}
-                if ev.get("type") not in TYPES or None in (src.get("start"), tgt.get("start")):
-                    continue
-                span = (src["start"], src["end"]), (tgt["start"], tgt["end"])
-                found.append((Dyad(f"{rec['id']}#{n}", rec["text"], *span), ev["type"]))
+        found = [
+            (dyad, ev["type"])
+            for _, rec in iter_records(path)
+            for dyad, ev in record_dyads(rec)
+            if ev.get("type") in TYPES
+        ]
         folded = all(kind != "RETREAT" for _, kind in found)
         dyads += [(d, kind, folded) for d, kind in found]
     classifier = DyadClassifier(pipe.nlp, pipe.extractor)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -58,6 +59,17 @@ class Dyad:
     text: str
     source: tuple[int, int]
     target: tuple[int, int]
+
+
+def record_dyads(rec: dict[str, Any]) -> Iterator[tuple[Dyad, dict[str, Any]]]:
+    """Each event of a PLOVER-style record (``{id, text, events}``) with both actors' spans
+    marked, as a dyad ``{id}#{n}``, with the event."""
+    for n, ev in enumerate(rec.get("events") or []):
+        src, tgt = ev.get("source") or {}, ev.get("target") or {}
+        if src.get("start") is None or tgt.get("start") is None:
+            continue
+        span = (src["start"], src["end"]), (tgt["start"], tgt["end"])
+        yield Dyad(f"{rec['id']}#{n}", rec["text"], *span), ev
 
 
 @dataclass(frozen=True, slots=True)
