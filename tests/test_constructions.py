@@ -250,6 +250,7 @@ def test_override_table_order() -> None:
         "called for sanctions",
         "protesters riot",
         "vowed to retaliate",
+        "ultimatum",
         "peacekeepers",
         "purpose",
         "government protest",

@@ -357,3 +357,31 @@ def test_bare_troops_belong_to_the_story_not_a_place_named_long_before(pipeline)
     found = events(pipeline, text)
     detained = [e for e in found if e["type"] == "COERCE"]
     assert detained and detained[0]["source"]["country"] == "COD", found
+
+
+@pytest.mark.slow
+def test_a_protest_is_aimed_at_whom_its_demand_addresses(pipeline):
+    """PLOVER codes a demand made by demonstrating as a PROTEST against its addressee; the
+    demand stays for the graph without a PLOVER type."""
+    found = events(
+        pipeline,
+        "Chilean students staged marches in Santiago on Friday to demand free tuition from "
+        "President Gabriel Boric.",
+    )
+    protest = [e for e in found if e["type"] == "PROTEST"]
+    assert protest and all(e["target"] and e["target"]["name"] == "Gabriel Boric" for e in protest)
+    assert [e["plover"] for e in found if e["type"] == "REQUEST"] == [None]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ghana lodged a formal protest with Togo on Friday over the border closure.", "ACCUSE"),
+        ("France will withdraw its troops from Mali unless the junta holds elections.", "THREATEN"),
+        ("France will withdraw its troops from Mali if the junta holds elections.", "RETREAT"),
+    ],
+)
+def test_complaints_and_ultimatums(pipeline, text, kind):
+    found = events(pipeline, text)
+    assert [e["type"] for e in found] == [kind], found

@@ -74,6 +74,7 @@ class Preps:
     backing: frozenset[str]
     place: frozenset[str]
     cause: frozenset[str]
+    asked: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

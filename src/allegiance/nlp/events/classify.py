@@ -43,6 +43,7 @@ _TYPER_READS = (
     *"r: rk: rm: rr: rs: rt: ro: ans: sgt: lcat: lot: pt: vt: vct: lcap: dist:".split(),
     *"s_first t_first conj neg t_place t_none".split(),
 )
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we"])
 # How the rules' events of a dyad weigh, by their (source, target).
 _WEIGHTS = {
     ("source", "target"): ("event", 1.0),
@@ -215,7 +216,25 @@ def _dyad_actors(doc: Doc, dyad: Dyad) -> DocActors | None:
         mentions.append(mention)
         for tok in span:
             owner.setdefault(tok.i, mention)
+    for tok in doc:
+        reporter = _reporter(tok, owner)
+        if reporter is not None:
+            owner.setdefault(tok.i, reporter)
     return DocActors(tuple(mentions), owner)
+
+
+def _reporter(tok: Token, owner: dict[int, Mention]) -> Mention | None:
+    """The given actor a subject pronoun of a reported clause stands for: "France announced
+    that *it* will withdraw" is France (the pipeline's coreference does this for articles;
+    here the two spans are the only actors)."""
+    if tok.lower_ not in _SUBJECT_PRONOUNS or tok.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    clause = tok.head
+    if clause.dep_ not in ("ccomp", "xcomp") or tok.i in owner:
+        return None
+    return next(
+        (owner[s.i] for s in clause.head.children if s.dep_ == "nsubj" and s.i in owner), None
+    )
 
 
 def _head(doc: Doc, mention: Mention) -> Token:

@@ -287,6 +287,8 @@ def _verb_arguments(
             for o in children(p, "pobj")
             if (a := f.actor(o) or f.below(o))
         ]
+    elif kind == "REQUEST":
+        targets = f.objects(tok) or f.prep_objects(tok, f.lex.preps.asked)
     else:
         targets = f.objects(tok, kind in f.lex.type_classes.hostile)
     own = {s.mention.actor.id for s in sources}

@@ -22,7 +22,7 @@ from ...knowledge.lexicon import Lexicon
 from ...records import Actor, Event, Place
 from ..actors.resolve import DocActors
 from .arguments import Arg, Finder, Pair, make_event
-from .constructions import Trigger, triggers_at
+from .constructions import Trigger, object_type, triggers_at
 from .decide import decide_sentence
 from .modality import When, event_date, modality, place
 from .model import EventModel
@@ -86,8 +86,12 @@ class EventExtractor:
         return modality(self.lex, tok if tok.pos_ in ("VERB", "AUX") else clause_verb(tok))
 
     def trigger_of(self, tok: Token) -> tuple[str, str | None] | None:
-        """The event type and mode a word signals on its own, if any (for fallbacks)."""
+        """The event type and mode a word signals with its object, if any (for fallbacks):
+        "withdrew its inspectors" is a SANCTION, "lodged a protest" an ACCUSE."""
         lemma = tok.lemma_.lower()
+        by_object = object_type(self.lex, tok) if tok.pos_ in ("VERB", "AUX") else None
+        if by_object:
+            return by_object, None
         if tok.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
             return self.lex.verbs[lemma]
         noun = self.lex.nouns.get(tok.lower_) or self.lex.nouns.get(lemma)

@@ -167,6 +167,21 @@ def _vows_force(lex: Lexicon, r: Reading) -> bool:
     return False
 
 
+def _ultimatum(lex: Lexicon, r: Reading) -> bool:
+    """ "will withdraw its troops unless the junta holds elections": an act promised on a
+    condition the other side must meet is a threat, whatever the act (PLOVER THREATEN;
+    GUIDELINES: ultimatums). Only "unless" says the condition is the other side's to meet;
+    "if" promises as often as it threatens."""
+    if r.kind == "THREATEN":
+        return False
+    verb = r.token if r.token.pos_ in ("VERB", "AUX") else clause_verb(r.token)
+    return any(
+        m.dep_ == "mark" and m.lower_ == "unless"
+        for c in children(verb, "advcl")
+        for m in c.children
+    )
+
+
 def _brings_aid(lex: Lexicon, r: Reading) -> bool:
     """Peacekeepers arriving, medicine flown in: a movement or a deployment that is aid."""
     if r.kind not in ("MOBILIZE", "CONSULT"):
@@ -253,6 +268,7 @@ OVERRIDES: tuple[Override, ...] = (
     Override("protesters riot", ARGUMENTS, None, _protesters_use_force, _protest_mode),
     Override("vowed to retaliate", ARGUMENTS, _VERBS | {"willing"}, _vows_force,
              _keeping_mode("THREATEN")),
+    Override("ultimatum", ARGUMENTS, None, _ultimatum, _keeping_mode("THREATEN")),
     Override("peacekeepers", ARGUMENTS, _VERBS | {"light"}, _brings_aid,
              _to("AID", "peacekeeping")),
     Override("purpose", ARGUMENTS, _VERBS, _has_purpose, _purpose),

@@ -78,4 +78,48 @@ def main_acts(found: list[tuple[Token, Event]]) -> Iterator[Event]:
     for verb, ev in found:
         if ev.plover is not None and below_clause(verb, clauses):
             ev = dataclasses.replace(ev, plover=None)
+        yield from _aimed_protest(verb, ev, found)
+
+
+def _at_home(ev: Event) -> bool:
+    """An event with no recipient but its source's own country (implied, or a place there)."""
+    target = ev.target
+    if target is None or target.implied:
+        return True
+    return target.actor.kind == "country" and target.actor.id == ev.source.actor.country
+
+
+# What a protest's purpose clause says it is about: "to demand", "to denounce", "to reject".
+_PROTEST_TOPICS = frozenset(["REQUEST", "ACCUSE", "REJECT"])
+
+
+def _aimed_protest(verb: Token, ev: Event, found: list[tuple[Token, Event]]) -> Iterator[Event]:
+    """A protest that names no recipient, aimed at whom its purpose clause addresses: "staged
+    rallies to demand reforms from the president" is a PROTEST against the president. PLOVER
+    codes demands made by demonstrating as PROTEST and not the demand (the protest's topic)
+    apart (manual, REQUEST and PROTEST); the demand keeps its own type for the graph, without
+    a PLOVER type (``main_acts``)."""
+    if ev.type != "PROTEST" or ev.plover is None or not _at_home(ev):
         yield ev
+        return
+    topics = [
+        other
+        for below, other in found
+        if other.type in _PROTEST_TOPICS
+        and other.source.actor.id == ev.source.actor.id
+        and other.target is not None
+        and not other.target.implied
+        and other.target.actor.id != ev.source.actor.id
+        and below.i != verb.i
+        and below_clause(below, {verb.i})
+    ]
+    if not topics:
+        yield ev
+        return
+    for topic in topics:
+        yield dataclasses.replace(
+            ev,
+            target=topic.target,
+            confidence=max(ev.confidence, topic.confidence),
+            rule=f"{ev.rule}; recipient: the protest's demand",
+        )
