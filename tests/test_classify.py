@@ -118,3 +118,58 @@ def test_typer_examples_unfold_withdrawals_of_a_set_without_retreat(tmp_path, pi
     )
     labels = [kind for _, kind in typer_examples(pipeline, [folded, kept])]
     assert labels == ["RETREAT", "CONCEDE", "CONCEDE", "RETREAT"]
+
+
+# Conventions the rules read for a given dyad (sentences written by the team).
+CONVENTIONS = [
+    # A demand made by demonstrating is a protest against the one it is made of.
+    (
+        "Thousands of teachers across Peru staged rallies on Monday to demand higher pay "
+        "from President Dina Boluarte.",
+        "teachers across Peru",
+        "President Dina Boluarte",
+        "PROTEST",
+    ),
+    # A protest lodged with a government is a diplomatic complaint.
+    (
+        "Ghana lodged a formal protest with Togo on Friday over the border closure.",
+        "Ghana",
+        "Togo",
+        "ACCUSE",
+    ),
+    # "it" of a reported clause is the reporter: the act is the reporter's.
+    (
+        "The alliance announced that it will withdraw its observers from Sudan.",
+        "The alliance",
+        "Sudan",
+        "THREATEN",
+    ),
+    # An act promised unless the other side complies is an ultimatum.
+    (
+        "France said it will withdraw its troops from Mali unless the junta holds elections.",
+        "France",
+        "Mali",
+        "THREATEN",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "source", "target", "kind"), CONVENTIONS)
+def test_classify_reads_plover_conventions(tmp_path, pipeline, text, source, target, kind):
+    path = tmp_path / "dyads.jsonl"
+    path.write_text(json.dumps(_dyad("x", text, source, target)) + "\n")
+    result = CliRunner().invoke(main, ["classify", str(path)])
+    assert json.loads(result.stdout)["type"] == kind, result.output
+
+
+def test_typer_cross_validation_scores_the_rules_and_the_typer():
+    from allegiance.quality.train import macro_f1, typer_cv
+
+    assert macro_f1(["A", "B", None], ["A", "B", "B"]) == pytest.approx((1 + 2 / 3) / 2)
+    # Features that give the type away: the typer learns them; the rules' answer is noise;
+    # extra examples that contradict them make the held-out folds worse.
+    plv = [([f"w:{k}", "ans:X"], k) for k in ("A", "B", "C") * 40]
+    scores = typer_cv(plv, [(["w:A"], "C"), (["w:C"], "A")] * 200)
+    assert scores["rules' answer"] == 0.0
+    assert scores["PLV"] == 1.0
+    assert scores["PLV + codebook"] < scores["PLV"]
