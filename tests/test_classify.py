@@ -144,6 +144,27 @@ CONVENTIONS = [
         "Sudan",
         "THREATEN",
     ),
+    # An order to restrict is the orderer's coercion.
+    (
+        "The junta ordered the independent daily El Faro to suspend publication for a month.",
+        "The junta",
+        "the independent daily El Faro",
+        "COERCE",
+    ),
+    (
+        "A Bolivian judge ordered four former ministers jailed pending trial.",
+        "A Bolivian judge",
+        "four former ministers",
+        "COERCE",
+    ),
+    # Aid given to support someone is aid to them.
+    (
+        "Norway has provided 40 million dollars in humanitarian assistance to support Sudanese "
+        "refugees in Chad.",
+        "Norway",
+        "Sudanese refugees",
+        "AID",
+    ),
     # An act promised unless the other side complies is an ultimatum.
     (
         "France said it will withdraw its troops from Mali unless the junta holds elections.",

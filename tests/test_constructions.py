@@ -248,6 +248,7 @@ def test_override_table_order() -> None:
         "slammed a proposal",
         "found guilty",
         "called for sanctions",
+        "ordered force",
         "protesters riot",
         "vowed to retaliate",
         "ultimatum",

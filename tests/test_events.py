@@ -380,6 +380,7 @@ def test_a_protest_is_aimed_at_whom_its_demand_addresses(pipeline):
         ("Ghana lodged a formal protest with Togo on Friday over the border closure.", "ACCUSE"),
         ("France will withdraw its troops from Mali unless the junta holds elections.", "THREATEN"),
         ("France will withdraw its troops from Mali if the junta holds elections.", "RETREAT"),
+        ("The Colombian army gave a heavy blow to the ELN rebels on Monday.", "ASSAULT"),
     ],
 )
 def test_complaints_and_ultimatums(pipeline, text, kind):

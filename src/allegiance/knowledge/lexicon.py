@@ -55,6 +55,7 @@ class Words:
     meeting: frozenset[str]
     contest: frozenset[str]
     sport: frozenset[str]
+    commands: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

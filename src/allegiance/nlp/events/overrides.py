@@ -182,6 +182,34 @@ def _ultimatum(lex: Lexicon, r: Reading) -> bool:
     )
 
 
+def _commanded(lex: Lexicon, verb: Token) -> tuple[str, str | None] | None:
+    """The act a command orders: its complement, an infinitive, a participle on its object
+    ("ordered the ministers jailed") or its object noun ("ordered the arrest of")."""
+    objects = children(verb, "dobj")
+    clauses = children(verb, "xcomp", "ccomp") + infinitives(verb)
+    clauses += [a for o in objects for a in children(o, "acl")]
+    for comp in clauses:
+        by_object = object_type(lex, comp)
+        if by_object:
+            return by_object, None
+        if comp.lemma_.lower() in lex.verbs:
+            return lex.verbs[comp.lemma_.lower()]
+    return next((hit for o in objects if (hit := lex.nouns.get(o.lower_))), None)
+
+
+def _orders_force(lex: Lexicon, r: Reading) -> bool:
+    """An order to arrest, jail, ban or close is the orderer's coercion, not a request."""
+    if r.kind != "REQUEST" or r.lemma not in lex.words.commands:
+        return False
+    ordered = _commanded(lex, r.token)
+    return ordered is not None and ordered[0] == "COERCE"
+
+
+def _ordered_mode(lex: Lexicon, r: Reading) -> tuple[str, str | None]:
+    ordered = _commanded(lex, r.token)
+    return "COERCE", ordered[1] if ordered else None
+
+
 def _brings_aid(lex: Lexicon, r: Reading) -> bool:
     """Peacekeepers arriving, medicine flown in: a movement or a deployment that is aid."""
     if r.kind not in ("MOBILIZE", "CONSULT"):
@@ -265,6 +293,7 @@ OVERRIDES: tuple[Override, ...] = (
     Override("found guilty", OBJECTS, _VERBS, _found_guilty, _to("ACCUSE", "convict")),
     Override("called for sanctions", OBJECTS, _VERBS, _asks_punishment,
              _to("ACCUSE", "disapprove")),
+    Override("ordered force", OBJECTS, _VERBS, _orders_force, _ordered_mode),
     Override("protesters riot", ARGUMENTS, None, _protesters_use_force, _protest_mode),
     Override("vowed to retaliate", ARGUMENTS, _VERBS | {"willing"}, _vows_force,
              _keeping_mode("THREATEN")),

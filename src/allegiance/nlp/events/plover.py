@@ -73,12 +73,22 @@ def main_acts(found: list[tuple[Token, Event]]) -> Iterator[Event]:
     PLOVER type: PLOVER codes the sentence's main act, and a purpose ("began a strike to
     demand reforms"), a manner ("opened fire, killing one"), a relative ("who overran it")
     or a background clause ("resigned as the opposition threatened") describes it. allegiance
-    keeps those acts, with their own type, for the graph."""
+    keeps those acts, with their own type, for the graph. An act that names no recipient
+    first takes the one its purpose clause names (``_aimed``)."""
+    found = [(verb, aimed) for verb, ev in found for aimed in _aimed(verb, ev, found)]
     clauses = {verb.i for verb, ev in found if ev.plover is not None}
     for verb, ev in found:
         if ev.plover is not None and below_clause(verb, clauses):
             ev = dataclasses.replace(ev, plover=None)
-        yield from _aimed_protest(verb, ev, found)
+        yield ev
+
+
+# An act's purposes that name its recipient: what a protest demands, denounces or rejects;
+# whom aid is given to support, help or work with.
+_PURPOSES = {
+    "PROTEST": frozenset(["REQUEST", "ACCUSE", "REJECT"]),
+    "AID": frozenset(["SUPPORT", "AID", "COOPERATE"]),
+}
 
 
 def _at_home(ev: Event) -> bool:
@@ -89,23 +99,20 @@ def _at_home(ev: Event) -> bool:
     return target.actor.kind == "country" and target.actor.id == ev.source.actor.country
 
 
-# What a protest's purpose clause says it is about: "to demand", "to denounce", "to reject".
-_PROTEST_TOPICS = frozenset(["REQUEST", "ACCUSE", "REJECT"])
-
-
-def _aimed_protest(verb: Token, ev: Event, found: list[tuple[Token, Event]]) -> Iterator[Event]:
-    """A protest that names no recipient, aimed at whom its purpose clause addresses: "staged
-    rallies to demand reforms from the president" is a PROTEST against the president. PLOVER
-    codes demands made by demonstrating as PROTEST and not the demand (the protest's topic)
-    apart (manual, REQUEST and PROTEST); the demand keeps its own type for the graph, without
-    a PLOVER type (``main_acts``)."""
-    if ev.type != "PROTEST" or ev.plover is None or not _at_home(ev):
+def _aimed(verb: Token, ev: Event, found: list[tuple[Token, Event]]) -> Iterator[Event]:
+    """An act that names no recipient, aimed at whom its purpose clause names: "staged rallies
+    to demand reforms from the president" is a PROTEST against the president (PLOVER codes a
+    demand made by demonstrating as PROTEST, and not the protest's topic apart), "provided $5
+    million to support Afghan refugees" AID to the refugees. The purpose keeps its own type
+    for the graph, below the act (``main_acts``)."""
+    wanted = _PURPOSES.get(ev.type)
+    if wanted is None or not _at_home(ev):
         yield ev
         return
-    topics = [
+    purposes = [
         other
         for below, other in found
-        if other.type in _PROTEST_TOPICS
+        if other.type in wanted
         and other.source.actor.id == ev.source.actor.id
         and other.target is not None
         and not other.target.implied
@@ -113,13 +120,14 @@ def _aimed_protest(verb: Token, ev: Event, found: list[tuple[Token, Event]]) -> 
         and below.i != verb.i
         and below_clause(below, {verb.i})
     ]
-    if not topics:
+    if not purposes:
         yield ev
         return
-    for topic in topics:
+    for purpose in purposes:
         yield dataclasses.replace(
             ev,
-            target=topic.target,
-            confidence=max(ev.confidence, topic.confidence),
-            rule=f"{ev.rule}; recipient: the protest's demand",
+            target=purpose.target,
+            confidence=max(ev.confidence, purpose.confidence),
+            plover=plover_view(ev.type, ev.modality),
+            rule=f"{ev.rule}; recipient: its purpose",
         )
