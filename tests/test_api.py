@@ -385,3 +385,64 @@ def test_api_store_is_released_when_the_server_stops(demo_store, tmp_path):
         assert c.get("/api/health").status_code == 200
         assert subprocess.run(opener, capture_output=True).returncode != 0
     assert subprocess.run(opener, capture_output=True).returncode == 0
+
+
+def test_api_filters_modality_and_quad_class_as_the_cli(client, demo_store):
+    from typing import get_args
+
+    from allegiance.records import MODALITIES
+    from allegiance.serve.events import Modality
+
+    assert get_args(Modality) == MODALITIES
+    for params, where in (
+        ({"modality": "reported"}, EventFilter(modality="reported")),
+        ({"quad_class": 4}, EventFilter(quad_class=4)),
+        ({"quad_class": 1, "actor": "Russia"}, EventFilter(quad_class=1, actor="Russia")),
+    ):
+        got = client.get("/api/events", params=params | {"limit": 500}).json()
+        ids = _all_ids(demo_store, where)
+        assert [e["id"] for e in got["events"]] == ids and 0 < len(ids) < got["total"] + 1
+    every = client.get("/api/events", params={"limit": 1}).json()["total"]
+    reported = client.get("/api/events", params={"modality": "reported"}).json()["total"]
+    assert 0 < reported < every
+    assert all(
+        e["quad_class"] == 4
+        for e in client.get("/api/events", params={"quad_class": 4}).json()["events"]
+    )
+    bad = client.get("/api/events", params={"modality": "rumoured"})
+    assert bad.status_code == 422 and "modality" in bad.json()["error"]["message"]
+
+
+def test_api_unknown_query_parameter_is_422_naming_it(client):
+    response = client.get("/api/events", params={"modalty": "asserted"})
+    error = response.json()["error"]
+    assert response.status_code == 422
+    assert "'modalty'" in error["message"] and "modality" in error["message"]
+    assert error["fields"] == [{"where": "query.modalty", "message": "unknown parameter"}]
+    assert client.get("/api/health", params={"x": "1"}).status_code == 422
+    assert client.get("/api/health").status_code == 200
+    assert client.get("/api/sides", params={"year": 2020}).status_code == 200
+
+
+def test_actor_search_ignores_accents(demo_store):
+    with Store.open(demo_store, read_only=True) as store:
+        plain = [e["id"] for e in store.events(EventFilter(actor="Erdogan"))]
+        accented = [e["id"] for e in store.events(EventFilter(actor="Erdoğan"))]
+    assert plain and plain == accented
+
+
+def test_cli_events_and_export_take_the_same_filters(demo_store, tmp_path):
+    args = ["--db", str(demo_store), "--modality", "reported", "--quad-class", "3"]
+    result = CliRunner().invoke(main, ["events", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == _all_ids(
+        demo_store, EventFilter(modality="reported", quad_class=3)
+    )
+    assert rows and all(r["modality"] == "reported" and r["quad_class"] == 3 for r in rows)
+    out = tmp_path / "e.jsonl"
+    result = CliRunner().invoke(main, ["export", str(out), *args, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == len(rows)
+    bad = CliRunner().invoke(main, ["events", "--db", str(demo_store), "--modality", "rumour"])
+    assert bad.exit_code == 2 and "rumour" in bad.output

@@ -171,6 +171,11 @@ class Span:
     end: int
 
 
+# How an event is told (``Event.modality``): in the reporter's voice, by a neutral source,
+# claimed by an interested party, announced for later, denied, or only possible.
+MODALITIES = ("asserted", "reported", "alleged", "planned", "negated", "hypothetical")
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One coded event: who did what to whom, when, where, how sure, and from which words."""

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +21,9 @@ from .options import (
     min_confidence_option,
     open_store,
 )
+
+if TYPE_CHECKING:
+    from ..corpus.queries import EventFilter
 
 
 @main.command()
@@ -195,22 +198,9 @@ EVENT_TABLE = [
     default="table",
     show_default=True,
 )
-def events(
-    db: str,
-    actor: str | None,
-    kind: str | None,
-    country: str | None,
-    since: date | None,
-    until: date | None,
-    min_confidence: float,
-    limit: int | None,
-    fmt: str,
-) -> None:
+def events(db: str, where: EventFilter, limit: int | None, fmt: str) -> None:
     """Query the stored events (newest first)."""
-    from ..corpus.store import EventFilter
-
     with open_store(db, read_only=True) as store:
-        where = EventFilter(actor, kind, country, since, until, min_confidence)
         rows = store.events(where, limit)
         emit(list(rows) if fmt in ("table", "json") else rows, fmt, EVENT_TABLE)
 
@@ -252,21 +242,8 @@ def stats(db: str) -> None:
     help="gdelt: tab-separated GDELT 2.0 event columns.",
 )
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
-def export(
-    out: Path,
-    db: str,
-    actor: str | None,
-    kind: str | None,
-    country: str | None,
-    since: date | None,
-    until: date | None,
-    min_confidence: float,
-    fmt: str,
-    force: bool,
-) -> None:
+def export(out: Path, db: str, where: EventFilter, fmt: str, force: bool) -> None:
     """Export the stored events to a file."""
-    from ..corpus.store import EventFilter
-
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to overwrite it")
     if not out.parent.is_dir():
@@ -274,7 +251,6 @@ def export(
             f"{out}: the folder {out.parent} does not exist; create it first"
         )
     with open_store(db, read_only=True) as store:
-        where = EventFilter(actor, kind, country, since, until, min_confidence)
         n = store.export(out, fmt, where)
     click.echo(f"{n} events written to {out}", err=True)
 

@@ -7,6 +7,7 @@ record failed, 0 otherwise).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import sys
@@ -20,7 +21,7 @@ import click
 from ..corpus.inputs import published_date, read_file, read_path
 from ..errors import AllegianceError
 from ..hygiene import cell, dumps, printable
-from ..records import ArticleResult, RawDoc, Rejected
+from ..records import MODALITIES, ArticleResult, RawDoc, Rejected
 from ..settings import Settings
 from .group import learned_coder
 
@@ -210,13 +211,43 @@ def min_confidence_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+# The filter options as EventFilter's fields ("--type" is ``kind`` here: ``type`` is a builtin).
+_FILTERS = {
+    "actor": "actor", "kind": "type", "country": "country", "since": "since", "until": "until",
+    "min_confidence": "min_confidence", "modality": "modality", "quad_class": "quad_class",
+}  # fmt: skip
+
+
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = min_confidence_option(f)
-    f = click.option("--until", callback=date_option, metavar="YYYY-MM-DD")(f)
-    f = click.option("--since", callback=date_option, metavar="YYYY-MM-DD")(f)
-    f = click.option("--country", help="ISO3 code of either actor or the place.")(f)
-    f = click.option("--type", "kind", help="PLOVER type (the act or its PLOVER view).")(f)
-    return click.option("--actor", help="Actor id, code or part of its name.")(f)
+    """The event filters of ``events`` and ``export`` (the API's query parameters of the same
+    names), handed to the command as one ``where`` (an ``EventFilter``)."""
+
+    @functools.wraps(f)
+    def command(**kwargs: Any) -> Any:
+        from ..corpus.queries import EventFilter
+
+        where = EventFilter(**{field: kwargs.pop(name) for name, field in _FILTERS.items()})
+        return f(where=where, **kwargs)
+
+    command = min_confidence_option(command)
+    command = click.option(
+        "--quad-class",
+        type=click.IntRange(1, 4),
+        help="1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material "
+        "conflict.",
+    )(command)
+    command = click.option(
+        "--modality", type=click.Choice(MODALITIES), help="How the event is told."
+    )(command)
+    command = click.option("--until", callback=date_option, metavar="YYYY-MM-DD")(command)
+    command = click.option("--since", callback=date_option, metavar="YYYY-MM-DD")(command)
+    command = click.option("--country", help="ISO3 code of either actor or the place.")(command)
+    command = click.option("--type", "kind", help="PLOVER type (the act or its PLOVER view).")(
+        command
+    )
+    return click.option("--actor", help="Actor id, code or part of its name (accents ignored).")(
+        command
+    )
 
 
 def open_store(db: str, read_only: bool = False) -> Any:

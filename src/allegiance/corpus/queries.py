@@ -21,6 +21,8 @@ class EventFilter:
     since: date | None = None
     until: date | None = None
     min_confidence: float | None = None
+    modality: str | None = None  # one of records.MODALITIES
+    quad_class: int | None = None  # 1 verbal, 2 material cooperation; 3 verbal, 4 material conflict
 
 
 def event_query(
@@ -33,9 +35,10 @@ def event_query(
     last row already seen, so a page starts right after it whatever was written since."""
     clauses, params = [], []
     if f.actor:
+        # Names compared without accents: "Erdogan" finds Erdoğan and "Erdoğan" Erdogan.
         clauses.append(
-            "(e.source_id = ? OR e.target_id = ? OR s.name ILIKE ? OR t.name ILIKE ? "
-            "OR s.code = ? OR t.code = ?)"
+            "(e.source_id = ? OR e.target_id = ? OR strip_accents(s.name) ILIKE strip_accents(?) "
+            "OR strip_accents(t.name) ILIKE strip_accents(?) OR s.code = ? OR t.code = ?)"
         )
         params += [
             f.actor,
@@ -60,6 +63,12 @@ def event_query(
     if f.min_confidence:
         clauses.append("e.confidence >= ?")
         params.append(float(f.min_confidence))
+    if f.modality:
+        clauses.append("e.modality = ?")
+        params.append(f.modality.lower())
+    if f.quad_class:
+        clauses.append("e.quad_class = ?")
+        params.append(int(f.quad_class))
     if after is not None:
         clauses.append(f"({DATE_KEY} < ? OR ({DATE_KEY} = ? AND e.id > ?))")
         params += [after[0], after[0], after[1]]

@@ -237,7 +237,8 @@ class StoreViews:
         sql, params = event_query(where or EventFilter())
         if fmt == "gdelt":
             sql = GDELT.format(inner=sql)
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW export_view AS {sql}", params)
+        # A table, not a view: a view's query cannot hold the filters' parameters.
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE export_view AS {sql}", params)
         options = {
             "csv": "FORMAT CSV, HEADER",
             "gdelt": "FORMAT CSV, HEADER, DELIMITER '\t'",
@@ -252,4 +253,6 @@ class StoreViews:
                 sql_cell(name) if kind == "VARCHAR" else f'"{name}"' for name, kind, *_ in kinds
             )
         self.con.execute(f"COPY (SELECT {columns} FROM export_view) TO '{target}' ({options})")
-        return int(self._scalar("SELECT count(*) FROM export_view"))
+        written = int(self._scalar("SELECT count(*) FROM export_view"))
+        self.con.execute("DROP TABLE export_view")
+        return written

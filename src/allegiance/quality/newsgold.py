@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..knowledge import sectors
+from ..records import MODALITIES
 
 TYPES = (
     "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN "
@@ -52,7 +53,6 @@ MODES: dict[str, frozenset[str]] = {
     ),
 }
 SECTORS = sectors.CODED
-MODALITIES = ("asserted", "reported", "alleged", "planned", "negated", "hypothetical")
 PRECISIONS = ("day", "week", "month", "year", "unknown")
 
 _EVENT_KEYS = (

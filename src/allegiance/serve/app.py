@@ -15,14 +15,14 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import Response
 
 from ..corpus.store import Store, StoreError
 from .articles import article_routes
 from .camps import graph_routes
 from .events import actor_routes, event_routes
-from .guard import ApiError, BodyLimit, SecurityHeaders, add_error_handlers
+from .guard import ApiError, BodyLimit, SecurityHeaders, add_error_handlers, known_parameters
 from .state import ServeSettings, State, version
 
 _STATIC = {
@@ -62,7 +62,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     )
     app.state.allegiance = State(settings, store)
     add_error_handlers(app)
-    router = APIRouter()
+    router = APIRouter(dependencies=[Depends(known_parameters)])
     for add in (event_routes, actor_routes, graph_routes, article_routes, _page_routes):
         add(router)
     app.include_router(router)

@@ -20,6 +20,9 @@ from .camps import backers_of
 from .guard import ApiError
 from .state import MAX_PAGE, TEXT, StateDep, version
 
+# The choices of the ``modality`` parameter: records.MODALITIES (a test keeps them equal).
+Modality = Literal["asserted", "reported", "alleged", "planned", "negated", "hypothetical"]
+
 
 # Events ------------------------------------------------------------------------------------
 def event_filter(
@@ -39,11 +42,25 @@ def event_filter(
     min_confidence: Annotated[
         float | None, Query(ge=0.0, le=1.0, description="Least calibrated confidence.")
     ] = None,
+    modality: Annotated[Modality | None, Query(description="How the event is told.")] = None,
+    quad_class: Annotated[
+        int | None,
+        Query(ge=1, le=4, description="1, 2 verbal, material cooperation; 3, 4 conflict."),
+    ] = None,
 ) -> EventFilter:
     """The filters of ``allegiance events``, from the query string."""
     if since and until and since > until:
         raise ApiError(422, f"since ({since}) is after until ({until}); swap them")
-    return EventFilter(actor or None, kind or None, country or None, since, until, min_confidence)
+    return EventFilter(
+        actor or None,
+        kind or None,
+        country or None,
+        since,
+        until,
+        min_confidence,
+        modality,
+        quad_class,
+    )
 
 
 FilterDep = Annotated[EventFilter, Depends(event_filter)]

@@ -111,6 +111,31 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, crashed)
 
 
+# Query parameters -----------------------------------------------------------------------------
+def known_parameters(request: Request) -> None:
+    """Refuses a query parameter the route does not take (a misspelt or unsupported filter
+    would otherwise be ignored and the answer look filtered): 422 naming it and the route's
+    parameters, as the published schema (/openapi.json) lists them."""
+    route = request.scope.get("route")
+    operation = (
+        request.app.openapi()["paths"]
+        .get(getattr(route, "path", ""), {})
+        .get(request.method.lower())
+    )
+    if operation is None:  # the page and its files: not in the schema, no parameters
+        return
+    allowed = sorted(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        takes = ", ".join(allowed) if allowed else "none"
+        raise ApiError(
+            422,
+            f"unknown query parameter {', '.join(map(repr, unknown))} on {request.url.path}; "
+            f"it takes: {takes}",
+            fields=[{"where": f"query.{name}", "message": "unknown parameter"} for name in unknown],
+        )
+
+
 # Middleware ---------------------------------------------------------------------------------
 class SecurityHeaders:
     """Adds the content security policy and friends to every response."""

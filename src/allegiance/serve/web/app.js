@@ -397,7 +397,10 @@
   function readFilters() {
     const form = $("#filters").elements;
     const out = {};
-    for (const name of ["actor", "type", "country", "since", "until", "min_confidence"]) {
+    const names = [
+      "actor", "type", "country", "since", "until", "min_confidence", "modality", "quad_class",
+    ];
+    for (const name of names) {
       const value = form[name].value.trim();
       if (value) out[name] = value;
     }
