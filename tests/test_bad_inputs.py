@@ -591,7 +591,7 @@ def test_export_csv_and_gdelt_neutralise_formulas(scratch: Path):
     for fmt in ("csv", "gdelt"):
         out = scratch / f"out.{fmt}"
         result = CliRunner().invoke(
-            main, ["export", str(out), "--db", str(db), "--format", fmt, "--force"]
+            main, ["export", str(out), "--db", str(db), "--format", fmt, "--force", "--header"]
         )
         assert result.exit_code == 0, result.output
         rows = list(

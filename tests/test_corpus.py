@@ -141,7 +141,7 @@ def test_feeds_and_gzip_are_read(tmp_path):
 def test_export_formats(tmp_path):
     src = _write_jsonl(tmp_path / "e.jsonl", _articles(3))
     store, _ = _ingest([src], tmp_path / "s.duckdb")
-    n = store.export(tmp_path / "out.tsv", "gdelt")
+    n = store.export(tmp_path / "out.tsv", "gdelt", header=True)
     header = (tmp_path / "out.tsv").read_text().splitlines()[0].split("\t")
     assert n > 0 and {
         "Actor1Code",

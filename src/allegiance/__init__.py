@@ -1,5 +1,6 @@
 """allegiance: news articles to political event data and the camps in each conflict."""
 
+from .library import Corpus, open
 from .pipeline import Pipeline, extract
 from .records import Actor, Article, ArticleResult, Event, Mention, RawDoc, Rejected
 from .settings import Settings
@@ -8,6 +9,7 @@ __all__ = [
     "Actor",
     "Article",
     "ArticleResult",
+    "Corpus",
     "Event",
     "Mention",
     "Pipeline",
@@ -15,5 +17,6 @@ __all__ = [
     "Rejected",
     "Settings",
     "extract",
+    "open",
 ]
 __version__ = "0.1.0"

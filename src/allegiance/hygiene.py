@@ -53,10 +53,12 @@ def cell(value: Any) -> Any:
     return value
 
 
-def sql_cell(column: str) -> str:
-    """The DuckDB expression of ``cell`` for a text column of an export."""
+def sql_cell(column: str, unquoted: bool = False) -> str:
+    """The DuckDB expression of ``cell`` for a text column of an export; ``unquoted`` for a
+    file without quoting (GDELT's tab-separated tables): tabs and line breaks become spaces."""
     quoted = '"' + column.replace('"', '""') + '"'
+    value = f"regexp_replace({quoted}, '[\\t\\r\\n]+', ' ', 'g')" if unquoted else quoted
     return (
-        f"CASE WHEN left({quoted}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
-        f"THEN '''' || {quoted} ELSE {quoted} END AS {quoted}"
+        f"CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+        f"THEN '''' || {value} ELSE {value} END AS {quoted}"
     )

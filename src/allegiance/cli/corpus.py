@@ -239,11 +239,30 @@ def stats(db: str) -> None:
     "fmt",
     type=click.Choice(["csv", "parquet", "jsonl", "gdelt"]),
     required=True,
-    help="gdelt: tab-separated GDELT 2.0 event columns.",
+    help="gdelt: GDELT 2.0's 61 event columns (16 with --mentions), tab-separated.",
+)
+@click.option(
+    "--mentions",
+    is_flag=True,
+    help="Every report of each event, one row each (GDELT's mentions table's role).",
+)
+@click.option(
+    "--header/--no-header",
+    default=None,
+    help="A first line of column names (default: on, but off for gdelt, as GDELT's files).",
 )
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
-def export(out: Path, db: str, where: EventFilter, fmt: str, force: bool) -> None:
-    """Export the stored events to a file."""
+def export(
+    out: Path,
+    db: str,
+    where: EventFilter,
+    fmt: str,
+    mentions: bool,
+    header: bool | None,
+    force: bool,
+) -> None:
+    """Export the stored events (or their reports) to a file. The columns of each format are
+    listed in the README ("Export formats")."""
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists; pass --force to overwrite it")
     if not out.parent.is_dir():
@@ -251,8 +270,8 @@ def export(out: Path, db: str, where: EventFilter, fmt: str, force: bool) -> Non
             f"{out}: the folder {out.parent} does not exist; create it first"
         )
     with open_store(db, read_only=True) as store:
-        n = store.export(out, fmt, where)
-    click.echo(f"{n} events written to {out}", err=True)
+        n = store.export(out, fmt, where, mentions=mentions, header=header)
+    click.echo(f"{n} {'reports' if mentions else 'events'} written to {out}", err=True)
 
 
 @main.command()

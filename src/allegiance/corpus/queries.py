@@ -90,23 +90,6 @@ def event_query(
 DATE_KEY = "coalesce(e.date, '')"
 
 
-# The GDELT 2.0 event table's columns, as far as they apply (documented in the README).
-GDELT = """
-    SELECT id AS GLOBALEVENTID, replace(substr(date, 1, 10), '-', '') AS SQLDATE,
-           source_code AS Actor1Code, source_name AS Actor1Name,
-           source_country AS Actor1CountryCode, source_sector AS Actor1Type1Code,
-           target_code AS Actor2Code, target_name AS Actor2Name,
-           target_country AS Actor2CountryCode, target_sector AS Actor2Type1Code,
-           cameo AS EventCode, substr(cameo, 1, 2) AS EventRootCode,
-           substr(cameo, 1, 3) AS EventBaseCode, quad_class AS QuadClass,
-           goldstein AS GoldsteinScale, num_mentions AS NumMentions,
-           num_sources AS NumSources, num_articles AS NumArticles,
-           location_name AS ActionGeo_FullName, location_country AS ActionGeo_CountryCode,
-           lat AS ActionGeo_Lat, lon AS ActionGeo_Long, first_source AS SOURCEURL,
-           type AS PloverType, mode AS PloverMode, modality AS Modality
-    FROM ({inner})"""
-
-
 def ties_query(since: date | None, until: date | None) -> tuple[str, list[Any]]:
     """Events between two named actors, with both actors, the sentences and modalities of
     their reports and the countries those sentences name, for the alignment graph."""

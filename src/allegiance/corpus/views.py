@@ -11,7 +11,8 @@ from typing import Any
 import duckdb
 
 from ..hygiene import sql_cell
-from .queries import GDELT, EventFilter, event_query, ties_query
+from .exports import event_export, fips_codes, gdelt_export, mention_export
+from .queries import EventFilter, event_query, ties_query
 
 
 class StoreViews:
@@ -232,27 +233,49 @@ class StoreViews:
             out[table] = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
         return out
 
-    def export(self, out: Path, fmt: str, where: EventFilter | None = None) -> int:
-        """Write filtered events to a file (csv, parquet, jsonl or GDELT-style csv)."""
-        sql, params = event_query(where or EventFilter())
-        if fmt == "gdelt":
-            sql = GDELT.format(inner=sql)
+    def export(
+        self,
+        out: Path,
+        fmt: str,
+        where: EventFilter | None = None,
+        mentions: bool = False,
+        header: bool | None = None,
+    ) -> int:
+        """Write the filtered events (or with ``mentions`` every report of them) to a file:
+        csv, parquet, jsonl, or gdelt (GDELT 2.0's columns, tab-separated, no header unless
+        ``header``; see ``exports``). Returns the rows written."""
+        inner, params = event_query(where or EventFilter())
+        if mentions:
+            sql = mention_export(inner, gdelt=fmt == "gdelt")
+        elif fmt == "gdelt":
+            self._fips_table()
+            sql = gdelt_export(inner)
+        else:
+            sql = event_export(inner)
         # A table, not a view: a view's query cannot hold the filters' parameters.
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE export_view AS {sql}", params)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE export_rows AS {sql}", params)
+        with_header = header if header is not None else fmt != "gdelt"
         options = {
-            "csv": "FORMAT CSV, HEADER",
-            "gdelt": "FORMAT CSV, HEADER, DELIMITER '\t'",
+            "csv": f"FORMAT CSV, HEADER {with_header}",
+            "gdelt": f"FORMAT CSV, HEADER {with_header}, DELIMITER '\t', QUOTE ''",
             "parquet": "FORMAT PARQUET",
             "jsonl": "FORMAT JSON",
         }[fmt]
         target = str(out).replace("'", "''")
-        columns = "*"
-        if fmt in ("csv", "gdelt"):  # read by spreadsheets: no text cell may start a formula
-            kinds = self.con.execute("DESCRIBE export_view").fetchall()
-            columns = ", ".join(
-                sql_cell(name) if kind == "VARCHAR" else f'"{name}"' for name, kind, *_ in kinds
-            )
-        self.con.execute(f"COPY (SELECT {columns} FROM export_view) TO '{target}' ({options})")
-        written = int(self._scalar("SELECT count(*) FROM export_view"))
-        self.con.execute("DROP TABLE export_view")
+        kinds = self.con.execute("DESCRIBE export_rows").fetchall()
+        columns = ", ".join(
+            # read by spreadsheets: no text cell may start a formula; GDELT's files are
+            # unquoted, so a tab or line break inside a cell becomes a space
+            sql_cell(name, unquoted=fmt == "gdelt")
+            if kind == "VARCHAR" and fmt in ("csv", "gdelt")
+            else f'"{name}"'
+            for name, kind, *_ in kinds
+        )
+        self.con.execute(f"COPY (SELECT {columns} FROM export_rows) TO '{target}' ({options})")
+        written = int(self._scalar("SELECT count(*) FROM export_rows"))
+        self.con.execute("DROP TABLE export_rows")
         return written
+
+    def _fips_table(self) -> None:
+        self.con.execute("CREATE OR REPLACE TEMP TABLE fips (iso3 VARCHAR, fips VARCHAR)")
+        self.con.executemany("INSERT INTO fips VALUES (?, ?)", list(fips_codes()))
