@@ -156,3 +156,67 @@ def test_open_gives_the_store_as_dataframes(demo_store, stored):
             corpus.events(modality="rumour")
     with pytest.raises(FileNotFoundError, match="no such store"):
         allegiance.open(demo_store.parent / "missing.duckdb")
+
+
+# ACLED's columns as its codebook lists them.
+PUBLISHED_ACLED = """event_id_cnty event_date year time_precision disorder_type event_type
+sub_event_type actor1 assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction
+civilian_targeting iso region country admin1 admin2 admin3 location latitude longitude
+geo_precision source source_scale notes fatalities tags timestamp""".split()
+ACLED_EVENT_TYPES = {
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Protests",
+    "Riots",
+    "Strategic developments",
+}
+PLOVER_TYPES = (
+    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN "
+    "PROTEST SANCTION MOBILIZE COERCE ASSAULT"
+).split()
+
+
+def test_acled_export_loads_with_acled_columns_and_codes(demo_store, tmp_path):
+    out = tmp_path / "acled.csv"
+    _export(demo_store, out, "--format", "acled")
+    frame = pd.read_csv(out, dtype={"event_id_cnty": "string"}, parse_dates=["event_date"])
+    assert list(frame.columns) == PUBLISHED_ACLED and len(frame) > 10
+    assert set(frame["event_type"]) <= ACLED_EVENT_TYPES and "Battles" in set(frame["event_type"])
+    # an actor whose sector is unknown has no ACLED type: an empty cell, not a guess
+    known = frame.dropna(subset=["inter1"])
+    assert len(known) > 0.9 * len(frame) and known["inter1"].between(1, 8).all()
+    both = known.dropna(subset=["inter2"])
+    low = both[["inter1", "inter2"]].min(axis=1) * 10 + both[["inter1", "inter2"]].max(axis=1)
+    assert (both["interaction"] == low).all()
+    alone = known[known["inter2"].isna()]
+    assert (alone["interaction"] == alone["inter1"] * 10).all()
+    violence = frame["event_type"].isin({"Battles", "Explosions/Remote violence"})
+    assert (frame.loc[violence, "disorder_type"] == "Political violence").all()
+    assert frame["time_precision"].isin([1, 2, 3]).all() and frame["notes"].notna().all()
+
+
+def test_polecat_export_is_plover_json(demo_store, tmp_path, stored):
+    import json
+    import re
+
+    out = tmp_path / "events.jsonl"
+    _export(demo_store, out, "--format", "polecat")
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == stored["events"]
+    for rec in records:
+        # the PLOVER manual's required fields, and the types of the optional ones given
+        assert isinstance(rec["id"], str) and rec["id"]
+        assert rec["date"] is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", rec["date"])
+        assert isinstance(rec["actor"], list) and len(rec["actor"]) == 1
+        assert isinstance(rec["recipient"], list) and len(rec["recipient"]) <= 1
+        for entity in rec["actor"] + rec["recipient"]:
+            assert entity["code"] is None or re.fullmatch(r"[A-Z]{3}", entity["code"])
+            assert entity["identifier_id"] and entity["identifier_text"]
+        assert rec["event"] and set(rec["event"]) <= set(PLOVER_TYPES)
+        assert rec["quad_code"] in (1, 2, 3, 4) and isinstance(rec["event_scale"], float)
+        assert isinstance(rec["mode"], list) and isinstance(rec["event_text"], list)
+        assert rec["event_loc"] is None or rec["event_loc"]["resolution"] in (1, 4)
+    assert any(rec["recipient"] for rec in records)
+    frame = pd.read_json(out, lines=True)
+    assert len(frame) == stored["events"]

@@ -237,9 +237,10 @@ def stats(db: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "parquet", "jsonl", "gdelt"]),
+    type=click.Choice(["csv", "parquet", "jsonl", "gdelt", "polecat", "acled"]),
     required=True,
-    help="gdelt: GDELT 2.0's 61 event columns (16 with --mentions), tab-separated.",
+    help="gdelt: GDELT 2.0's 61 event columns (16 with --mentions), tab-separated; polecat: "
+    "PLOVER JSON records; acled: ACLED's columns, for the events ACLED codes.",
 )
 @click.option(
     "--mentions",

