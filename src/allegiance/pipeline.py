@@ -46,7 +46,12 @@ class Pipeline:
             item if isinstance(item, Rejected) else clean_article(item, self.settings)
             for item in items
         )
-        pairs = ((c.text if isinstance(c, Article) else "", c) for c in cleaned)
+        return self.code_many(cleaned)
+
+    def code_many(self, items: Iterable[Article | Rejected]) -> Iterator[ArticleResult | Rejected]:
+        """Code articles already cleaned (``recode``: the store's bodies, whose offsets the
+        stored spans index), lazily and in order; a Rejected passes through."""
+        pairs = ((c.text if isinstance(c, Article) else "", c) for c in items)
         for doc, item in parse_many(self.nlp, pairs, self.settings):
             if isinstance(item, Rejected):
                 yield item

@@ -223,6 +223,53 @@ def rejects(db: str, fmt: str) -> None:
 
 @main.command()
 @db_option
+@actors_option
+@min_confidence_option
+@click.option("--quiet", is_flag=True, help="No progress line.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def recode(db: str, actors_file: Path | None, min_confidence: float, quiet: bool, fmt: str) -> None:
+    """Code the stored articles again with today's knowledge base, lexicon and model (after
+    an upgrade, or with --actors or --coder learned), keeping the articles and their ids, and
+    say what changed: the events before and after, by type.
+
+    Each batch of articles is replaced in a transaction of its own; a run that is stopped
+    leaves every article coded the old way or the new, and running recode again finishes.
+    """
+    import sys
+
+    from ..corpus.recode import RecodeSummary
+    from ..corpus.recode import recode as run_recode
+    from ..hygiene import dumps
+
+    settings = Settings(
+        actors_file=actors_file, min_confidence=min_confidence, learned=learned_coder()
+    )
+
+    def show(s: RecodeSummary) -> None:
+        sys.stderr.write(f"\r{s.articles}/{s.total} articles recoded   ")
+        sys.stderr.flush()
+
+    progress = None if quiet or not sys.stderr.isatty() else show
+    store = open_store(db)
+    try:
+        summary = run_recode(store, settings, progress)
+    except AllegianceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    if progress:
+        sys.stderr.write("\n")
+    if fmt == "json":
+        click.echo(dumps(summary.to_dict(), indent=2))
+        return
+    click.echo(summary.line(), err=True)
+    emit(summary.by_type(), "table", ["type", "before", "after", "change"])
+
+
+@main.command()
+@db_option
 def stats(db: str) -> None:
     """Counts of the store: articles, duplicates, rejects, actors, events."""
     with open_store(db, read_only=True) as store:

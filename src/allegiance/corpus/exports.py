@@ -139,6 +139,11 @@ def event_export(inner: str) -> str:
     ORDER BY e._order"""
 
 
+def _select(columns: tuple[str, ...], values: dict[str, str]) -> str:
+    """A format's columns in its order, each the expression ``values`` gives it or empty."""
+    return ", ".join(f'{values.get(c, "NULL")} AS "{c}"' for c in columns)
+
+
 def _numeric_id(column: str) -> str:
     """A 60-bit integer from a hexadecimal event id (GDELT's GLOBALEVENTID is a number)."""
     return f"CAST('0x' || substr({column}, 1, 15) AS BIGINT)"
@@ -178,7 +183,7 @@ def gdelt_export(inner: str) -> str:
         "ActionGeo_Long": "x.lon",
         "SOURCEURL": "x.url",
     }
-    select = ",\n           ".join(f'{values.get(c, "NULL")} AS "{c}"' for c in GDELT_COLUMNS)
+    select = _select(GDELT_COLUMNS, values)
     return f"""
     SELECT {select}
     FROM ({event_export(inner)}) x LEFT JOIN countries f ON f.iso3 = x.location_country"""
@@ -212,7 +217,7 @@ def mention_export(inner: str, gdelt: bool) -> str:
         "Confidence": "CAST(round(100 * m.confidence) AS INTEGER)",
         "MentionDocLen": "m.doc_len",
     }
-    select = ", ".join(f'{values.get(c, "NULL")} AS "{c}"' for c in GDELT_MENTION_COLUMNS)
+    select = _select(GDELT_MENTION_COLUMNS, values)
     return f"SELECT {select} FROM ({reports}) m"
 
 
@@ -344,7 +349,7 @@ def acled_export(inner: str) -> str:
         "source": "x.title",
         "notes": "x.sentence",
     }
-    select = ",\n           ".join(f'{values.get(c, "NULL")} AS "{c}"' for c in ACLED_COLUMNS)
+    select = _select(ACLED_COLUMNS, values)
     return f"""
     WITH y AS (
         SELECT y.*, {inter1} AS inter1, {inter2} AS inter2

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from ..errors import AllegianceError
-from ..records import Actor, Article, ArticleResult, Event, Rejected, event_id
+from ..records import Actor, Article, ArticleResult, Event, Mention, Rejected, event_id
 from . import schema
 from .queries import EventFilter
 from .schema import EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
@@ -243,18 +243,7 @@ class Store(StoreViews):
         rows.put(schema.ARTICLES, **_article_row(art, near, minhash, self._seq))
         status = "near-duplicate" if near else "stored"
         rows.put(schema.INPUTS, input=input_key, article_id=art.id, status=status)
-        for m in result.mentions:
-            rows.put(schema.ACTORS, **actor_row(m.actor))
-            rows.put(
-                schema.MENTIONS,
-                article_id=art.id,
-                actor_id=m.actor.id,
-                text=m.text,
-                start_char=m.start,
-                end_char=m.end,
-                rule=m.rule,
-                is_place=m.is_place,
-            )
+        _gather_mentions(rows, art.id, result.mentions)
         if near:
             return Stored("near-duplicate", art.id)
         for ev in result.events:
@@ -292,6 +281,100 @@ class Store(StoreViews):
             """,
             [sorted(event_ids)],
         )
+
+    # Re-coding ------------------------------------------------------------------------------
+    def article_ids(self) -> list[str]:
+        """Every stored article's id, in the order they were stored."""
+        return [r[0] for r in self.con.execute("SELECT id FROM articles ORDER BY seq").fetchall()]
+
+    def stored_articles(self, ids: Sequence[str]) -> list[tuple[Article, bool]]:
+        """(article as stored, whether it is a near-duplicate) for these ids, in their order:
+        the body the stored offsets index, so ``recode`` parses exactly it again."""
+        rows = self.con.execute(
+            "SELECT id, source, title, text, published, language, external_id, url, "
+            "duplicate_of IS NOT NULL FROM articles WHERE id IN (SELECT unnest(?))",
+            [list(ids)],
+        ).fetchall()
+        found = {
+            r[0]: (
+                Article(
+                    id=r[0],
+                    source=r[1],
+                    title=r[2],
+                    text=r[3],
+                    published=r[4],
+                    language=r[5] or "en",
+                    external_id=r[6],
+                    url=r[7],
+                ),
+                bool(r[8]),
+            )
+            for r in rows
+        }
+        return [found[i] for i in ids if i in found]
+
+    def replace_coding(self, results: Sequence[tuple[ArticleResult, bool]]) -> None:
+        """Replace the mentions, events and reports of stored articles with a new coding of
+        them (``recode``), in one transaction: the articles keep their ids and rows; an event
+        or actor the new coding writes replaces its old row; events left without a report
+        are removed by ``finish_recoding``."""
+        rows = _Rows()
+        for result, near in results:
+            art = result.article
+            _gather_mentions(rows, art.id, result.mentions)
+            if not near:  # a near-duplicate's events are its first copy's
+                for ev in result.events:
+                    _gather_event(rows, ev, art.id, art.url or art.source)
+        articles = [r.article.id for r, _ in results]
+        events = [row[0] for row in rows.of(schema.EVENTS)]
+        actors = [row[0] for row in rows.of(schema.ACTORS)]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, column, keys in (
+                ("mentions", "article_id", articles),
+                ("reports", "article_id", articles),
+                ("events", "id", events),
+                ("actors", "id", actors),
+            ):
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [keys]
+                )
+            for table in (schema.ACTORS, schema.MENTIONS, schema.EVENTS, schema.REPORTS):
+                self._insert_many(table, rows.of(table))
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def finish_recoding(self) -> None:
+        """After ``replace_coding`` of every article: drop events no report holds any more
+        and actors nothing names, point each event at its first reporting article, and count
+        every event's reports again."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM reports)"
+            )
+            self.con.execute(
+                """DELETE FROM actors WHERE id NOT IN (
+                       SELECT actor_id FROM mentions UNION SELECT source_id FROM events
+                       UNION SELECT target_id FROM events WHERE target_id IS NOT NULL)"""
+            )
+            self.con.execute(
+                """UPDATE events SET first_article = f.article_id,
+                       first_source = coalesce(f.url, f.source)
+                   FROM (SELECT r.event_id, arg_min(r.article_id, a.seq) AS article_id,
+                                arg_min(a.url, a.seq) AS url, arg_min(a.source, a.seq) AS source
+                         FROM reports r JOIN articles a ON a.id = r.article_id
+                         GROUP BY r.event_id) AS f
+                   WHERE events.id = f.event_id"""
+            )
+            ids = {r[0] for r in self.con.execute("SELECT id FROM events").fetchall()}
+            self._recount(ids)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
 
     # Queries ----------------------------------------------------------------------------------
 
@@ -358,6 +441,22 @@ def _article_row(art: Article, near: str | None, minhash: bytes | None, seq: int
         "seq": seq,
         "url": art.url,
     }
+
+
+def _gather_mentions(rows: _Rows, article_id: str, mentions: Sequence[Mention]) -> None:
+    """The rows of an article's mentions and of the actors they name."""
+    for m in mentions:
+        rows.put(schema.ACTORS, **actor_row(m.actor))
+        rows.put(
+            schema.MENTIONS,
+            article_id=article_id,
+            actor_id=m.actor.id,
+            text=m.text,
+            start_char=m.start,
+            end_char=m.end,
+            rule=m.rule,
+            is_place=m.is_place,
+        )
 
 
 def _gather_event(rows: _Rows, ev: Event, article_id: str, first_source: str) -> None:
