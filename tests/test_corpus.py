@@ -245,3 +245,29 @@ def test_a_new_store_and_an_upgraded_one_have_the_same_tables(tmp_path):
     new = describe(tmp_path / "new.duckdb")
     assert new == describe(old)
     assert all([row[0] for row in new[t.name]] == list(t.names) for t in TABLES)
+
+
+class _NoCoding:
+    """A coder that must not be asked: what it is handed was known before coding."""
+
+    def load(self) -> None:
+        return None
+
+    def code(self, items):
+        raise AssertionError(f"coded {len(items)} inputs the store already had")
+
+
+def test_the_same_texts_under_another_name_are_known_before_coding(tmp_path):
+    first = _write_jsonl(tmp_path / "wire.jsonl", _articles(3))
+    store, summary = _ingest([first], tmp_path / "s.duckdb")
+    assert summary.stored == 3
+    before = store.tables()
+    renamed = tmp_path / "wire-copy.jsonl"
+    renamed.write_bytes(first.read_bytes())
+    again = ingest([str(renamed)], store, Settings(), coder=_NoCoding())
+    assert again.duplicates == 3 and again.stored == 0 and again.events == 0
+    after = store.tables()
+    assert after["articles"] == before["articles"] and after["events"] == before["events"]
+    copies = [row for row in after["inputs"] if str(renamed) in row[0]]
+    assert len(copies) == 3 and all(row[2] == "duplicate" and row[1] for row in copies)
+    store.close()

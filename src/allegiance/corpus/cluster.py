@@ -34,7 +34,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import ClusterError
-from ..records import RawDoc, Rejected
+from ..records import RawDoc, Rejected, content_id
 from ..settings import Settings
 from .coder import Coder
 from .inputs import open_local, read_jsonl_bytes, read_path
@@ -119,11 +119,12 @@ def code_partition(part: Partition, settings: Settings, shards: str) -> tuple[st
     items = list(read_partition(part, settings))
     coded = _worker_coder(settings).code([raw for _, raw in items])
     results = [(key, *c) for (key, _), c in zip(items, coded, strict=True)]
+    contents = [content_id(raw.text) if isinstance(raw, RawDoc) else None for _, raw in items]
     # Written whole under a temporary name, then renamed: a shard under its final name is
     # always complete, whenever the worker dies.
     tmp = f"{final}.{uuid.uuid4().hex}.tmp"
     with fs.open(tmp, "wb") as fh:
-        shard_io.write(results, fh)
+        shard_io.write(results, fh, contents)
     fs.mv(tmp, final)
     return part.shard, len(results)
 
@@ -390,7 +391,7 @@ def _load_shard(
         return
     name, rows = future.result()
     with fs.open(f"{root}/{name}", "rb") as fh:
-        items = shard_io.read(fh)
+        items, contents = shard_io.read_with_contents(fh)
     if len(items) != rows:
         raise ClusterError(f"shard {root}/{name} changed while it was loaded; run again")
     seen = store.seen(key for key, _, _ in items)
@@ -398,6 +399,8 @@ def _load_shard(
     summary.read += len(items)
     summary.skipped += len(items) - len(fresh)
     store_results(fresh, store, near, batch_size, summary)
+    hashed = {item[0]: c for item, c in zip(items, contents, strict=True) if c is not None}
+    store.remember_contents([(key, hashed[key]) for key, _, _ in fresh if key in hashed])
     store.partition_loaded(part.shard, len(items), label)
 
 

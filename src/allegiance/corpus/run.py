@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from ..records import ArticleResult, RawDoc, Rejected
+from ..records import ArticleResult, RawDoc, Rejected, content_id
 from ..settings import Settings
 from .coder import Coded, Coder
 from .dedup import NearDuplicates
@@ -204,11 +204,22 @@ def _process(
     fresh = [(k, r) for k, r in window if k not in seen]
     summary.read += len(window)
     summary.skipped += len(window) - len(fresh)
+    # A text read before under another name (a renamed or copied file) is known by its hash
+    # and recorded as a duplicate without being parsed again.
+    contents = {k: content_id(r.text) for k, r in fresh if isinstance(r, RawDoc)}
+    known = store.copies_of(contents.values())
+    copies = [(k, known[c], c) for k, c in contents.items() if c in known]
+    if copies:
+        store.record_copies(copies)
+        summary.duplicates += len(copies)
+        copied = {k for k, _, _ in copies}
+        fresh = [(k, r) for k, r in fresh if k not in copied]
     chunks = _chunks([r for _, r in fresh], 8)
     done = pool.map(_code_forked, chunks) if pool is not None else map(coder.code, chunks)
     coded = [c for chunk in done for c in chunk]
     items = [(key, *c) for (key, _), c in zip(fresh, coded, strict=True)]
     store_results(items, store, near, batch_size, summary)
+    store.remember_contents([(k, contents[k]) for k, _ in fresh if k in contents])
 
 
 def store_results(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,13 @@ ARTICLES = Table(
     ),
     ("id",),
 )
-INPUTS = Table("inputs", _cols("input VARCHAR, article_id VARCHAR, status VARCHAR"), ("input",))
+# ``content``: the hash of an input's raw text, so the same text under another name is known
+# before it is coded (``run``).
+INPUTS = Table(
+    "inputs",
+    _cols("input VARCHAR, article_id VARCHAR, status VARCHAR, content VARCHAR"),
+    ("input",),
+)
 REJECTS = Table(
     "rejects",
     _cols(
@@ -177,6 +183,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE shifts (key VARCHAR PRIMARY KEY, after VARCHAR, country VARCHAR,
                          record VARCHAR, noticed VARCHAR);
+    """,
+    # 7: the hash of each input's raw text, so a text read before under another name is
+    # recorded as a duplicate without being coded again.
+    """
+    ALTER TABLE inputs ADD COLUMN content VARCHAR;
     """,
 )
 

@@ -87,6 +87,7 @@ def schema() -> pa.Schema:
             ("rejected", _struct(Rejected)),
             *[(f.name, _arrow_type(result[f.name])) for f in dataclasses.fields(ArticleResult)],
             ("minhash", pa.binary()),
+            ("content", pa.string()),  # the raw text's hash (``inputs.content``)
         ]
     )
 
@@ -119,11 +120,18 @@ def _from_row(hint: Any, value: Any) -> Any:
     return value
 
 
-def to_table(items: Sequence[Coded]) -> pa.Table:
-    """The Parquet table of a partition's coded items, in their order."""
+def to_table(items: Sequence[Coded], contents: Sequence[str | None] | None = None) -> pa.Table:
+    """The Parquet table of a partition's coded items, in their order, with the hash of each
+    input's raw text where it had one."""
     rows = []
-    for n, (key, result, signature) in enumerate(items):
-        row: dict[str, Any] = {"position": n, "input": key, "minhash": signature}
+    hashes = contents if contents is not None else [None] * len(items)
+    for n, ((key, result, signature), content) in enumerate(zip(items, hashes, strict=True)):
+        row: dict[str, Any] = {
+            "position": n,
+            "input": key,
+            "minhash": signature,
+            "content": content,
+        }
         if isinstance(result, Rejected):
             row["rejected"] = _to_row(result)
         else:
@@ -132,16 +140,24 @@ def to_table(items: Sequence[Coded]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema())
 
 
-def write(items: Sequence[Coded], fh: IO[bytes]) -> None:
-    """Write a partition's coded items as Parquet to an open binary file."""
-    pq.write_table(to_table(items), fh, compression="zstd")
+def write(
+    items: Sequence[Coded], fh: IO[bytes], contents: Sequence[str | None] | None = None
+) -> None:
+    """Write a partition's coded items (and their raw texts' hashes) as Parquet to an open
+    binary file."""
+    pq.write_table(to_table(items, contents), fh, compression="zstd")
 
 
 def read(fh: IO[bytes]) -> list[Coded]:
     """A shard's coded items, in input order, as the records the worker wrote."""
+    return read_with_contents(fh)[0]
+
+
+def read_with_contents(fh: IO[bytes]) -> tuple[list[Coded], list[str | None]]:
+    """A shard's coded items and the hash of each one's raw text, in input order."""
     table = pq.read_table(fh, schema=schema())
     rows = sorted(table.to_pylist(), key=lambda r: r["position"])
-    return [(r["input"], _result(r), r["minhash"]) for r in rows]
+    return [(r["input"], _result(r), r["minhash"]) for r in rows], [r["content"] for r in rows]
 
 
 def rows_in(fh: IO[bytes]) -> int:

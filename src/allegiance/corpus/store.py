@@ -142,6 +142,35 @@ class Store(StoreViews):
         ).fetchall()
         return {r[0] for r in rows}
 
+    def copies_of(self, contents: Iterable[str]) -> dict[str, str]:
+        """The stored article of each of these raw-text hashes that an earlier input had."""
+        hashes = sorted(set(contents))
+        if not hashes:
+            return {}
+        rows = self.con.execute(
+            "SELECT content, any_value(article_id) FROM inputs WHERE content IN "
+            "(SELECT unnest(?)) AND article_id IS NOT NULL GROUP BY content",
+            [hashes],
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def record_copies(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        """Record (input, article id, raw-text hash) inputs as duplicates, uncoded."""
+        self._insert_many(
+            schema.INPUTS,
+            [
+                schema.INPUTS.row(input=k, article_id=a, status="duplicate", content=c)
+                for k, a, c in rows
+            ],
+        )
+
+    def remember_contents(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Note the raw-text hash of inputs just stored, (input, hash) each."""
+        if pairs:
+            self.con.executemany(
+                "UPDATE inputs SET content = ? WHERE input = ?", [(c, k) for k, c in pairs]
+            )
+
     def shift_keys(self) -> set[str]:
         """The keys of the shifts already reported (``watch``)."""
         return {r[0] for r in self.con.execute("SELECT key FROM shifts").fetchall()}
@@ -223,7 +252,9 @@ class Store(StoreViews):
                 detail=result.detail,
                 level="error",
             )
-            rows.put(schema.INPUTS, input=input_key, article_id=None, status="rejected")
+            rows.put(
+                schema.INPUTS, input=input_key, article_id=None, status="rejected", content=None
+            )
             return Stored("rejected")
         art = result.article
         for notice in art.notices:
@@ -236,13 +267,19 @@ class Store(StoreViews):
                 level="warning",
             )
         if art.id in rows.articles or self.has_article(art.id):
-            rows.put(schema.INPUTS, input=input_key, article_id=art.id, status="duplicate")
+            rows.put(
+                schema.INPUTS,
+                input=input_key,
+                article_id=art.id,
+                status="duplicate",
+                content=None,
+            )
             return Stored("duplicate", art.id)
         rows.articles.add(art.id)
         self._seq += 1
         rows.put(schema.ARTICLES, **_article_row(art, near, minhash, self._seq))
         status = "near-duplicate" if near else "stored"
-        rows.put(schema.INPUTS, input=input_key, article_id=art.id, status=status)
+        rows.put(schema.INPUTS, input=input_key, article_id=art.id, status=status, content=None)
         _gather_mentions(rows, art.id, result.mentions)
         if near:
             return Stored("near-duplicate", art.id)
