@@ -271,3 +271,18 @@ def test_the_same_texts_under_another_name_are_known_before_coding(tmp_path):
     copies = [row for row in after["inputs"] if str(renamed) in row[0]]
     assert len(copies) == 3 and all(row[2] == "duplicate" and row[1] for row in copies)
     store.close()
+
+
+def test_progress_bar_says_loading_then_counts_articles_and_distinct_events(tmp_path, capsys):
+    from allegiance.corpus.run import ProgressBar
+
+    src = _write_jsonl(tmp_path / "e.jsonl", _articles(5))
+    bar = ProgressBar(5)
+    assert bar.bar.desc.startswith("loading the model")
+    store = Store.open(tmp_path / "s.duckdb")
+    summary = ingest([str(src)], store, Settings(), progress=bar, batch_size=2)
+    bar.close()
+    assert bar.bar.n == summary.read == 5 and bar.bar.desc.startswith("articles")
+    assert summary.events == store.stats()["events"] > 0  # distinct events, as stats counts
+    assert "events=" in capsys.readouterr().err
+    store.close()

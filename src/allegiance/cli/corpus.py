@@ -82,13 +82,14 @@ def ingest(
     gs://... URLs) and the store ends with the same tables as a run on this machine.
     """
     from ..corpus.run import ingest as run_ingest
-    from ..corpus.run import progress_printer
+    from ..corpus.run import progress_bar
 
     on_cluster = check_cluster(workers, cluster, scheduler)
     settings = Settings(
         actors_file=actors_file, min_confidence=min_confidence, learned=learned_coder()
     )
     store = open_store(db)
+    progress = progress_bar(quiet, paths)
     try:
         if on_cluster:
             from ..corpus.cluster import connect, ingest_on_cluster
@@ -102,19 +103,17 @@ def ingest(
                     shards or f"{db}.shards",
                     partition_size,
                     batch_size,
-                    progress_printer(quiet, paths),
+                    progress,
                     keep_shards=shards is not None,
                 )
         else:
-            summary = run_ingest(
-                paths, store, settings, workers, batch_size, progress_printer(quiet, paths)
-            )
+            summary = run_ingest(paths, store, settings, workers, batch_size, progress)
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
+        if progress:
+            progress.close()
         store.close()
-    if not quiet:
-        click.echo("", err=True)
     click.echo(summary.line(), err=True)
     for reason, n in sorted(summary.reasons.items()):
         click.echo(f"  rejected, {reason}: {n}", err=True)
@@ -241,26 +240,29 @@ def recode(db: str, actors_file: Path | None, min_confidence: float, quiet: bool
 
     from ..corpus.recode import RecodeSummary
     from ..corpus.recode import recode as run_recode
+    from ..corpus.run import ProgressBar
     from ..hygiene import dumps
 
     settings = Settings(
         actors_file=actors_file, min_confidence=min_confidence, learned=learned_coder()
     )
 
-    def show(s: RecodeSummary) -> None:
-        sys.stderr.write(f"\r{s.articles}/{s.total} articles recoded   ")
-        sys.stderr.flush()
-
-    progress = None if quiet or not sys.stderr.isatty() else show
     store = open_store(db)
+    bar = None if quiet or not sys.stderr.isatty() else ProgressBar(None, "recoded")
+
+    def show(s: RecodeSummary) -> None:
+        if bar is not None:
+            bar.bar.total = s.total
+            bar.advance(s.articles - bar.bar.n)
+
     try:
-        summary = run_recode(store, settings, progress)
+        summary = run_recode(store, settings, show)
     except AllegianceError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
+        if bar is not None:
+            bar.close()
         store.close()
-    if progress:
-        sys.stderr.write("\n")
     if fmt == "json":
         click.echo(dumps(summary.to_dict(), indent=2))
         return

@@ -147,7 +147,10 @@ def ingest(
     coder: Coder | None = None,
 ) -> Summary:
     """Read, code and store every article under the paths; return what happened. ``coder``
-    is one already loaded (the benchmark loads it before its clock starts)."""
+    is one already loaded (the benchmark loads it before its clock starts); ``progress`` is
+    called after each window of inputs, and its ``advance`` (a ``ProgressBar``'s) as each
+    chunk of articles is coded."""
+    tick = progress.advance if isinstance(progress, ProgressBar) else None
     summary = Summary()
     start = time.perf_counter()
     near = NearDuplicates(store)
@@ -164,13 +167,13 @@ def ingest(
         for item in read_inputs(paths, settings, skip=own):
             window.append(item)
             if len(window) >= _WINDOW:
-                _process(window, store, near, (coder, pool), batch_size, summary)
+                _process(window, store, near, (coder, pool), batch_size, summary, tick)
                 window = []
                 if progress:
                     summary.seconds = time.perf_counter() - start
                     progress(summary)
         if window:
-            _process(window, store, near, (coder, pool), batch_size, summary)
+            _process(window, store, near, (coder, pool), batch_size, summary, tick)
     finally:
         if pool is not None:
             pool.close()
@@ -196,9 +199,10 @@ def _process(
     coding: tuple[Coder, Any],
     batch_size: int,
     summary: Summary,
+    tick: Callable[[int], None] | None = None,
 ) -> None:
     """Code the inputs of a window not yet read, in order (in the pool's workers when there
-    is one), and store them."""
+    is one), and store them; ``tick`` is told of each chunk of articles coded."""
     coder, pool = coding
     seen = store.seen(key for key, _ in window)
     fresh = [(k, r) for k, r in window if k not in seen]
@@ -215,8 +219,12 @@ def _process(
         copied = {k for k, _, _ in copies}
         fresh = [(k, r) for k, r in fresh if k not in copied]
     chunks = _chunks([r for _, r in fresh], 8)
-    done = pool.map(_code_forked, chunks) if pool is not None else map(coder.code, chunks)
-    coded = [c for chunk in done for c in chunk]
+    done = pool.imap(_code_forked, chunks) if pool is not None else map(coder.code, chunks)
+    coded = []
+    for chunk in done:
+        coded += chunk
+        if tick:
+            tick(len(chunk))
     items = [(key, *c) for (key, _), c in zip(fresh, coded, strict=True)]
     store_results(items, store, near, batch_size, summary)
     store.remember_contents([(k, contents[k]) for k, _ in fresh if k in contents])
@@ -244,17 +252,19 @@ def store_results(
         ):
             dup_of = near.check(result.article.id, signature)
         pending.append((key, result, signature, dup_of))
+    # Events counted as `stats` counts them: distinct events new to the store, not reports.
+    events_before = store.event_count()
     for batch in _chunks(pending, batch_size):
         for stored, (_, result, _, _) in zip(store.write_batch(batch), batch, strict=True):
-            _count(summary, stored.status, stored.events, result)
+            _count(summary, stored.status, result)
+    summary.events += store.event_count() - events_before
 
 
-def _count(summary: Summary, status: str, events: int, result: ArticleResult | Rejected) -> None:
+def _count(summary: Summary, status: str, result: ArticleResult | Rejected) -> None:
     if isinstance(result, ArticleResult) and status != "duplicate":
         summary.warnings += len(result.article.notices)
     if status == "stored":
         summary.stored += 1
-        summary.events += events
     elif status == "duplicate":
         summary.duplicates += 1
     elif status == "near-duplicate":
@@ -281,23 +291,44 @@ def count_inputs(paths: Iterable[str]) -> int:
     return total
 
 
-def progress_printer(quiet: bool, paths: Iterable[str] = ()) -> Callable[[Summary], None] | None:
-    """A one-line progress display on stderr, or None when quiet or not a terminal."""
+class ProgressBar:
+    """A progress bar on stderr (tqdm): "loading the model" until the first article is
+    coded, then articles done of the total with rate and ETA, and the run's events (distinct,
+    as `stats` counts them) and rejects. Called with the run's summary after each batch;
+    ``advance`` moves it as articles are coded in between."""
+
+    def __init__(self, total: int | None, what: str = "articles") -> None:
+        from tqdm import tqdm
+
+        self.what = what
+        self.started = False
+        self.bar = tqdm(
+            total=total or None,
+            desc="loading the model",
+            unit=" art",
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
+
+    def advance(self, n: int) -> None:
+        if not self.started:
+            self.started = True
+            self.bar.set_description(self.what)
+        self.bar.update(n)
+
+    def __call__(self, s: Summary) -> None:
+        self.advance(max(s.read - self.bar.n, 0))
+        self.bar.set_postfix(events=s.events, rejects=s.rejects, refresh=True)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def progress_bar(quiet: bool, paths: Iterable[str] = ()) -> ProgressBar | None:
+    """The progress bar of a run over ``paths``, or None when quiet or not a terminal."""
     if quiet or not sys.stderr.isatty():
         return None
-    total = count_inputs(paths)
-
-    def show(s: Summary) -> None:
-        rate = s.read / s.seconds if s.seconds else 0.0
-        left = max(total - s.read, 0)
-        eta = f"  ETA {left / rate / 60:.1f} min" if rate and total else ""
-        sys.stderr.write(
-            f"\r{s.read}/{total} articles  {rate:.1f}/s  {s.events} events  "
-            f"{s.rejects} rejects{eta}   "
-        )
-        sys.stderr.flush()
-
-    return show
+    return ProgressBar(count_inputs(paths))
 
 
 def read_corpus_texts(path: str, limit: int | None) -> list[dict[str, Any]]:

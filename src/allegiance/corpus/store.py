@@ -180,6 +180,10 @@ class Store(StoreViews):
         if rows:
             self._insert_many(schema.SHIFTS, rows)
 
+    def event_count(self) -> int:
+        """Distinct events stored (as ``stats`` counts them)."""
+        return int(self._scalar("SELECT count(*) FROM events"))
+
     def has_article(self, article_id: str) -> bool:
         return bool(self._scalar("SELECT count(*) FROM articles WHERE id = ?", [article_id]))
 
