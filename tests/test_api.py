@@ -446,3 +446,20 @@ def test_cli_events_and_export_take_the_same_filters(demo_store, tmp_path):
     assert len(out.read_text().splitlines()) == len(rows)
     bad = CliRunner().invoke(main, ["events", "--db", str(demo_store), "--modality", "rumour"])
     assert bad.exit_code == 2 and "rumour" in bad.output
+
+
+def test_api_export_downloads_the_filtered_events_in_each_format(client, demo_store):
+    pd = pytest.importorskip("pandas")
+    where = EventFilter(actor="Turkey")
+    ids = _all_ids(demo_store, where)
+    response = client.get("/api/export", params={"format": "parquet", "actor": "Turkey"})
+    assert response.status_code == 200
+    assert 'filename="allegiance-events.parquet"' in response.headers["content-disposition"]
+    frame = pd.read_parquet(io.BytesIO(response.content))
+    assert list(frame["id"]) == ids and frame["cameo"].map(type).eq(str).all()
+    gdelt = client.get("/api/export", params={"format": "gdelt", "actor": "Turkey"})
+    rows = gdelt.text.splitlines()
+    assert len(rows) == len(ids) and all(len(r.split("\t")) == 61 for r in rows)
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/export").text)))
+    assert len(csv_rows) == len(_all_ids(demo_store, EventFilter()))
+    assert client.get("/api/export", params={"format": "xls"}).status_code == 422

@@ -171,3 +171,46 @@ def test_web_script_in_a_story_shows_as_text(page, errors):
     assert page.locator("#article-view script").count() == 0
     assert page.evaluate("window.pwned") is None
     assert errors == []
+
+
+def test_web_view_lives_in_the_address_and_downloads_follow_the_filters(page, server, errors):
+    page.goto(f"{server}/#actor=Haftar&type=SUPPORT&period=2020&theatre=LBY%202020")
+    page.reload()  # a fresh load of the shared link, not a hash change on the loaded page
+    _settled(page)
+    assert page.locator("#filters input[name=actor]").input_value() == "Haftar"
+    assert page.locator("#filters select[name=type]").input_value() == "SUPPORT"
+    assert page.locator("#window").input_value() == "2020"
+    assert page.locator("#theatre").input_value() == "LBY 2020"
+    rows = page.locator("#events tbody tr")
+    assert rows.count() >= 2
+    assert all("SUPPORT" in rows.nth(i).text_content() for i in range(rows.count()))
+
+    # The downloads carry the same filters, and answer with the table's events.
+    href = page.locator("#downloads a[data-format=csv]").get_attribute("href")
+    assert href.startswith("/api/export?") and "actor=Haftar" in href and "type=SUPPORT" in href
+    response = page.request.get(server + href)
+    assert response.status == 200
+    lines = response.text().strip().splitlines()
+    assert len(lines) - 1 == rows.count()  # a header line, then the events
+    gdelt = page.locator("#downloads a[data-format=gdelt]").get_attribute("href")
+    assert "format=gdelt" in gdelt
+
+    # Changing a filter changes the address; choosing a theatre does too.
+    page.select_option("#filters select[name=modality]", "asserted")
+    page.click("#filters button[type=submit]")
+    _settled(page)
+    assert "modality=asserted" in page.evaluate("window.location.hash")
+    assert "theatre=LBY+2020" in page.evaluate("window.location.hash")
+    assert errors == []
+
+
+def test_web_opens_on_the_theatre_with_most_events(page, server, errors):
+    page.goto(f"{server}/")
+    page.reload()
+    _settled(page)
+    period = page.locator("#window").input_value()
+    client_sides = page.request.get(f"{server}/api/sides").json()["theatres"]
+    here = [t for t in client_sides if t["window"] and t["window"]["label"] == period]
+    busiest = max(here, key=lambda t: t["support"]["events"])
+    assert page.locator("#theatre").input_value() == busiest["key"]
+    assert errors == []

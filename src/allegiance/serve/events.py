@@ -8,7 +8,9 @@ import binascii
 import csv
 import io
 import json
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -22,6 +24,23 @@ from .state import MAX_PAGE, TEXT, StateDep, version
 
 # The choices of the ``modality`` parameter: records.MODALITIES (a test keeps them equal).
 Modality = Literal["asserted", "reported", "alleged", "planned", "negated", "hypothetical"]
+
+
+ExportFormat = Literal["csv", "parquet", "jsonl", "gdelt", "polecat", "acled"]
+_SUFFIXES = {
+    "csv": "csv",
+    "parquet": "parquet",
+    "jsonl": "jsonl",
+    "gdelt": "tsv",
+    "polecat": "jsonl",
+    "acled": "csv",
+}
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
 # Events ------------------------------------------------------------------------------------
@@ -121,6 +140,28 @@ def event_routes(r: APIRouter) -> None:
         with state.lock:
             months = state.store.timeline(where)
         return {"months": months}
+
+    @r.get("/api/export", tags=["events"])
+    def export(
+        state: StateDep,
+        where: FilterDep,
+        fmt: Annotated[ExportFormat, Query(alias="format")] = "csv",
+        mentions: Annotated[bool, Query(description="Every report, one row each.")] = False,
+    ) -> Response:
+        """The filtered events as a file to download, in any format of ``allegiance
+        export`` (csv, parquet, jsonl, gdelt, polecat, acled; the README lists the columns)."""
+        suffix = _SUFFIXES[fmt]
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / f"events.{suffix}"
+            with state.lock:
+                state.store.export(out, fmt, where, mentions=mentions)
+            body = out.read_bytes()
+        name = f"allegiance-{'mentions' if mentions else 'events'}.{suffix}"
+        return Response(
+            body,
+            media_type=_MEDIA[suffix],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @r.get("/api/health", tags=["meta"])
     def health(state: StateDep) -> dict[str, Any]:

@@ -13,6 +13,10 @@
   const NEUTRAL = "#9aa1ad";
   const QUAD = { 1: "#a6d96a", 2: "#1a9850", 3: "#fdae61", 4: "#d7301f" };  // as style.css
   const PAGE = 25;
+  // The table's filters, as the API's query parameters and the address's keys.
+  const FILTERS = [
+    "actor", "type", "country", "since", "until", "min_confidence", "modality", "quad_class",
+  ];
 
   const state = { filters: {}, cursors: [null], theatres: [], tickets: {} };
 
@@ -120,7 +124,7 @@
   // Camps -----------------------------------------------------------------------------------
   // Camps are computed per period (a calendar year by default): the period select moves
   // the window, the theatre select lists that period's theatres.
-  async function loadTheatres() {
+  async function loadTheatres(wanted) {
     const data = await api("/api/sides");
     state.theatres = data.theatres;
     const periods = $("#window");
@@ -128,23 +132,33 @@
     for (const label of data.windows) periods.append(el("option", { value: label }, label));
     const dated = data.windows.filter((w) => w !== "undated");
     const latest = dated.length ? dated[dated.length - 1] : data.windows[0];
-    if (latest !== undefined) await showWindow(latest, false);
+    const period = data.windows.includes(wanted.period) ? wanted.period : latest;
+    if (period !== undefined) await showWindow(period, false, wanted.theatre);
     else $("#camps-list").append(el("li", {}, "No theatre with camps in this store yet."));
   }
 
-  async function showWindow(label, filterTable) {
+  // A period's theatres, the one with most events first; it opens on that one unless the
+  // address names another.
+  async function showWindow(label, filterTable, wantedTheatre) {
     $("#window").value = label;
+    state.period = label;
     const select = $("#theatre");
     clear(select);
-    const here = state.theatres.filter((t) => t.window && t.window.label === label);
+    const here = state.theatres
+      .filter((t) => t.window && t.window.label === label)
+      .sort((a, b) => (b.support ? b.support.events : 0) - (a.support ? a.support.events : 0));
     for (const th of here) {
       select.append(el("option", { value: th.key }, `${th.theatre} (${th.country})`));
     }
-    if (here.length) await showTheatre(here[0].key, filterTable);
+    const chosen = here.find((t) => t.key === wantedTheatre) || here[0];
+    if (chosen) await showTheatre(chosen.key, filterTable);
+    else saveView();
   }
 
   async function showTheatre(key, filterTable) {
     $("#theatre").value = key;
+    state.theatre = key;
+    saveView();
     const current = ticket("theatre");
     const theatre = state.theatres.find((t) => t.key === key);
     if (!theatre) return;
@@ -397,10 +411,7 @@
   function readFilters() {
     const form = $("#filters").elements;
     const out = {};
-    const names = [
-      "actor", "type", "country", "since", "until", "min_confidence", "modality", "quad_class",
-    ];
-    for (const name of names) {
+    for (const name of FILTERS) {
       const value = form[name].value.trim();
       if (value) out[name] = value;
     }
@@ -411,7 +422,38 @@
     state.filters = readFilters();
     state.cursors = [null];
     showError("");
+    showDownloads();
+    saveView();
     await Promise.all([loadEvents(), loadTimeline()]);
+  }
+
+  // The view in the address (#actor=Turkey&period=2020&theatre=LBY%202020): a link to it
+  // opens the same filters, period and theatre.
+  function saveView() {
+    const params = new URLSearchParams(state.filters);
+    if (state.period) params.set("period", state.period);
+    if (state.theatre) params.set("theatre", state.theatre);
+    const hash = params.toString();
+    history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname);
+  }
+
+  function readView() {
+    const params = new URLSearchParams(window.location.hash.slice(1));
+    const form = $("#filters").elements;
+    for (const name of FILTERS) {
+      if (params.has(name)) form[name].value = params.get(name);
+    }
+    return { period: params.get("period"), theatre: params.get("theatre") };
+  }
+
+  // Download links of the table's events under its filters, in three formats.
+  function showDownloads() {
+    for (const link of document.querySelectorAll("#downloads a")) {
+      const url = new URL("/api/export", window.location.origin);
+      for (const [key, value] of Object.entries(state.filters)) url.searchParams.set(key, value);
+      url.searchParams.set("format", link.dataset.format);
+      link.href = url.pathname + url.search;
+    }
   }
 
   function actorCell(id, code, name) {
@@ -515,7 +557,8 @@
     const health = await api("/api/health");
     $("#summary").textContent = `${health.articles} articles · ${health.events} events · ` +
       `${health.actors} actors · ${health.first_date} to ${health.last_date}`;
-    await Promise.all([applyFilters(), loadTheatres()]);
+    const wanted = readView();
+    await Promise.all([applyFilters(), loadTheatres(wanted)]);
   }
 
   document.addEventListener("DOMContentLoaded", guarded(start));
