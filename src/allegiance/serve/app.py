@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from ..corpus.store import Store, StoreError
 from .articles import article_routes
 from .camps import graph_routes
-from .events import actor_routes, event_routes
+from .events import actor_routes, event_routes, export_routes
 from .guard import ApiError, BodyLimit, SecurityHeaders, add_error_handlers, known_parameters
 from .state import ServeSettings, State, version
 
@@ -63,7 +63,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.allegiance = State(settings, store)
     add_error_handlers(app)
     router = APIRouter(dependencies=[Depends(known_parameters)])
-    for add in (event_routes, actor_routes, graph_routes, article_routes, _page_routes):
+    routes = (event_routes, export_routes, actor_routes, graph_routes, article_routes)
+    for add in (*routes, _page_routes):
         add(router)
     app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -141,6 +141,16 @@ def event_routes(r: APIRouter) -> None:
             months = state.store.timeline(where)
         return {"months": months}
 
+    @r.get("/api/health", tags=["meta"])
+    def health(state: StateDep) -> dict[str, Any]:
+        """Whether the server and its store answer, their size and whether writes are on."""
+        with state.lock:
+            stats = state.store.stats()
+        writes = "on (bearer token)" if state.settings.token else "off: ALLEGIANCE_TOKEN not set"
+        return {"status": "ok", "version": version(), "writes": writes, **stats}
+
+
+def export_routes(r: APIRouter) -> None:
     @r.get("/api/export", tags=["events"])
     def export(
         state: StateDep,
@@ -162,14 +172,6 @@ def event_routes(r: APIRouter) -> None:
             media_type=_MEDIA[suffix],
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-
-    @r.get("/api/health", tags=["meta"])
-    def health(state: StateDep) -> dict[str, Any]:
-        """Whether the server and its store answer, their size and whether writes are on."""
-        with state.lock:
-            stats = state.store.stats()
-        writes = "on (bearer token)" if state.settings.token else "off: ALLEGIANCE_TOKEN not set"
-        return {"status": "ok", "version": version(), "writes": writes, **stats}
 
 
 def _csv(rows: list[dict[str, Any]], following: str | None, total: int) -> Response:
