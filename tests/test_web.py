@@ -214,3 +214,34 @@ def test_web_opens_on_the_theatre_with_most_events(page, server, errors):
     busiest = max(here, key=lambda t: t["support"]["events"])
     assert page.locator("#theatre").input_value() == busiest["key"]
     assert errors == []
+
+
+def test_web_actor_panel_shows_backers_and_opponents_by_year(page, server, errors):
+    page.goto(f"{server}/#period=2020&theatre=LBY%202020")
+    page.reload()
+    _settled(page)
+    turkey = page.locator("#network g.node", has_text="Turkey").first
+    turkey.click()
+    _settled(page)
+    view = page.locator("#actor-view")
+    assert "Turkey" in view.locator("h3").text_content()
+    backers = view.locator("ul.backers li")
+    opponents = view.locator("ul.opponents li")
+    assert backers.count() >= 1 and opponents.count() >= 1
+    assert any("20" in opponents.nth(i).text_content() for i in range(opponents.count()))
+    assert errors == []
+
+
+def test_web_is_usable_at_400_pixels(page, server, errors):
+    page.set_viewport_size({"width": 400, "height": 900})
+    try:
+        page.reload()
+        _settled(page)
+        # nothing wider than the screen: the page does not scroll sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 402
+        assert page.locator("#events tbody tr").count() > 0
+        box = page.locator("#filters button[type=submit]").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 400
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 1100})
+    assert errors == []

@@ -9,7 +9,8 @@
     "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
     "ASSAULT"];
   // Camp colours: distinct hues, none the support green or hostility red of the edges.
-  const CAMP_COLOURS = ["#2b6cd4", "#e08a00", "#8a3ccf", "#00897b", "#c2185b", "#6d7f00"];
+  const CAMP_COLOURS = ["#2b6cd4", "#e08a00", "#8a3ccf", "#00897b", "#c2185b", "#6d7f00",
+    "#5d4037", "#0097a7", "#ad1457", "#455a64"];
   const NEUTRAL = "#9aa1ad";
   const QUAD = { 1: "#a6d96a", 2: "#1a9850", 3: "#fdae61", 4: "#d7301f" };  // as style.css
   const PAGE = 25;
@@ -184,8 +185,11 @@
     return typeof camp === "number" ? camp : null;
   }
 
+  // Ten fixed colours, then hues a golden angle apart: no two camps share a colour.
   function colourOf(camp) {
-    return camp === null ? NEUTRAL : CAMP_COLOURS[camp % CAMP_COLOURS.length];
+    if (camp === null) return NEUTRAL;
+    if (camp < CAMP_COLOURS.length) return CAMP_COLOURS[camp];
+    return `hsl(${Math.round((camp * 137.508) % 360)}, 65%, 40%)`;
   }
 
   // Camps stand in a grid (up to three a row), each a ring of its members (two rings when
@@ -289,7 +293,7 @@
         (camp === null ? ", neutral" : `, camp ${camp + 1}`) + "; click for its events"));
       g.addEventListener("click", guarded(async () => {
         $("#filters").elements.actor.value = node.actor_id || node.id;
-        await applyFilters();
+        await Promise.all([applyFilters(), showActor(node.actor_id || node.id)]);
       }));
       nodeLayer.append(g);
     }
@@ -318,6 +322,28 @@
     if (theatre.neutral.length) {
       list.append(el("li", { class: "neutral" }, swatch(NEUTRAL),
         `Neutral: ${names(theatre.neutral)}`));
+    }
+  }
+
+  // One actor: who backs and who opposes it, with the weight of each year's events.
+  async function showActor(id) {
+    const current = ticket("actor");
+    const actor = await api(`/api/actors/${encodeURIComponent(id)}`);
+    if (!current()) return;
+    const view = $("#actor-view");
+    clear(view);
+    view.append(el("h3", {}, `${actor.name} (${actor.code || actor.id})`));
+    for (const [side, title] of [["backers", "Backed by"], ["opponents", "Opposed by"]]) {
+      view.append(el("h4", {}, title));
+      const list = el("ul", { class: side });
+      for (const row of actor[side].slice(0, 15)) {
+        const years = Object.entries(row.years)
+          .map(([year, w]) => `${year} ${w > 0 ? "+" : ""}${w.toFixed(1)}`).join(", ");
+        list.append(el("li", {}, `${row.actor.name} `,
+          el("span", { class: "years" }, years || "undated")));
+      }
+      if (!actor[side].length) list.append(el("li", { class: "hint" }, "none in these events"));
+      view.append(list);
     }
   }
 
