@@ -281,3 +281,10 @@ def test_two_armed_organisations_of_one_country_make_its_theatre():
     clashes = [tie(lna, "ASSAULT", gna), tie(gna, "ASSAULT", lna)]
     assert alignment.find_theatres(clashes) == {"LBY": "LBY"}
     assert alignment.find_theatres([tie(lna, "ASSAULT", people)] * 3) == {}
+
+
+def test_plot_colours_stay_distinct_past_the_palette():
+    from allegiance.alignment.plots import camp_colour
+
+    colours = [camp_colour(i) for i in range(24)]
+    assert len(set(colours)) == 24 and camp_colour(None) not in colours

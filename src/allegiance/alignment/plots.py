@@ -18,6 +18,20 @@ from . import Theatre
 # Camp colours (colour-blind-safe Okabe-Ito), then grey for neutral actors.
 _CAMP_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 _NEUTRAL = "#999999"
+
+
+def camp_colour(camp: int | None) -> str:
+    """The colour of a camp: seven fixed ones, then hues a golden angle apart, so no two
+    camps of a crowded theatre share one."""
+    if camp is None:
+        return _NEUTRAL
+    if camp < len(_CAMP_COLOURS):
+        return _CAMP_COLOURS[camp]
+    from matplotlib.colors import hsv_to_rgb, to_hex
+
+    return str(to_hex(hsv_to_rgb(((camp * 0.381966) % 1.0, 0.7, 0.75))))
+
+
 _SUPPORT, _HOSTILE = "#1a9641", "#d7191c"
 
 
@@ -101,7 +115,7 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
                     ax.plot([x1, x2], [y1, y2], color=colour, lw=width, alpha=0.65, zorder=1)
         for node, (x, y) in pos.items():
             camp = th.camp_of(node)
-            colour = _CAMP_COLOURS[camp % len(_CAMP_COLOURS)] if camp is not None else _NEUTRAL
+            colour = camp_colour(camp)
             ax.scatter([x], [y], s=150, color=colour, edgecolors="white", zorder=2)
             ax.annotate(
                 _label(th.nodes[node]),
@@ -117,18 +131,24 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
         ax.set_xlim(-3.0, 3.0)
         ax.set_ylim(-2.3, 2.3)
         ax.set_axis_off()
+    most = max((len(th.camps) for th in theatres), default=0)
     handles = [
-        Line2D([0], [0], color=_SUPPORT, lw=2, label="support"),
-        Line2D([0], [0], color=_HOSTILE, lw=2, label="hostility"),
-        Line2D([0], [0], marker="o", color=_NEUTRAL, lw=0, label="neutral"),
+        *(
+            Line2D([0], [0], marker="o", color=camp_colour(i), lw=0, ms=9, label=f"camp {i + 1}")
+            for i in range(most)
+        ),
+        Line2D([0], [0], marker="o", color=_NEUTRAL, lw=0, ms=9, label="neutral"),
+        Line2D([0], [0], color=_SUPPORT, lw=2.5, label="support"),
+        Line2D([0], [0], color=_HOSTILE, lw=2.5, label="hostility"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), frameon=False)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(out)
 
 
 def plot_timeline(months: list[tuple[date, float, float]], a: str, b: str, out: Path) -> None:
     """Cooperation (up, green) and conflict (down, red) between two actors, month by month."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 3.6), dpi=110)
@@ -140,6 +160,9 @@ def plot_timeline(months: list[tuple[date, float, float]], a: str, b: str, out: 
     ax.set_title(f"{a} and {b}: weighted events per month", fontsize=10)
     ax.set_ylabel("weight")
     ax.legend(frameon=False, fontsize=8)
-    fig.autofmt_xdate()
+    # Month ticks a reader can read: as many as fit, labelled "Jan", "Feb" and the year once.
+    locator = AutoDateLocator(minticks=4, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     fig.tight_layout()
     fig.savefig(out)
