@@ -245,3 +245,17 @@ def test_web_is_usable_at_400_pixels(page, server, errors):
     finally:
         page.set_viewport_size({"width": 1440, "height": 1100})
     assert errors == []
+
+
+def test_web_map_draws_countries_and_the_places_of_the_filtered_events(page, server, errors):
+    page.goto(f"{server}/#country=SDN")
+    page.reload()
+    _settled(page)
+    assert page.locator("#map path.country").count() > 150  # the world, from installed data
+    hit = page.locator("#map path.country.hit")
+    assert hit.count() >= 1
+    assert "SDN" in [hit.nth(i).get_attribute("data-iso3") for i in range(hit.count())]
+    assert page.locator("#map circle.place").count() >= 1
+    titles = page.locator("#map circle.place title").all_text_contents()
+    assert any(t.startswith("Khartoum: ") for t in titles), titles
+    assert errors == []

@@ -85,7 +85,6 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
     """One panel per theatre: camps coloured, support green and hostility red between
     actors, line width by the weight of the evidence."""
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
     cols = min(3, len(theatres))
@@ -131,19 +130,25 @@ def plot_sides(theatres: list[Theatre], out: Path) -> None:
         ax.set_xlim(-3.0, 3.0)
         ax.set_ylim(-2.3, 2.3)
         ax.set_axis_off()
-    most = max((len(th.camps) for th in theatres), default=0)
+    _legend(fig, max((len(th.camps) for th in theatres), default=0))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.savefig(out)
+
+
+def _legend(fig: Any, camps: int) -> None:
+    """Each camp's colour, neutral, and the two kinds of edge, under the panels."""
+    from matplotlib.lines import Line2D
+
+    def dot(colour: str, label: str) -> Any:
+        return Line2D([0], [0], marker="o", color=colour, lw=0, ms=9, label=label)
+
     handles = [
-        *(
-            Line2D([0], [0], marker="o", color=camp_colour(i), lw=0, ms=9, label=f"camp {i + 1}")
-            for i in range(most)
-        ),
-        Line2D([0], [0], marker="o", color=_NEUTRAL, lw=0, ms=9, label="neutral"),
+        *(dot(camp_colour(i), f"camp {i + 1}") for i in range(camps)),
+        dot(_NEUTRAL, "neutral"),
         Line2D([0], [0], color=_SUPPORT, lw=2.5, label="support"),
         Line2D([0], [0], color=_HOSTILE, lw=2.5, label="hostility"),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), frameon=False)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(out)
 
 
 def plot_timeline(months: list[tuple[date, float, float]], a: str, b: str, out: Path) -> None:

@@ -240,6 +240,17 @@ class StoreViews:
             out[table] = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
         return out
 
+    def located(self, where: EventFilter | None = None) -> list[dict[str, Any]]:
+        """The filtered events counted by the place and country they happened in."""
+        inner, params = event_query(where or EventFilter(), ordered=False)
+        return self._rows(
+            f"""SELECT location_country AS country, location_name AS name, lat, lon,
+                       count(*) AS events
+                FROM ({inner}) WHERE location_country IS NOT NULL
+                GROUP BY ALL ORDER BY events DESC, country, name""",
+            params,
+        )
+
     def export(
         self,
         out: Path,

@@ -23,6 +23,7 @@ from .articles import article_routes
 from .camps import graph_routes
 from .events import actor_routes, event_routes, export_routes
 from .guard import ApiError, BodyLimit, SecurityHeaders, add_error_handlers, known_parameters
+from .maps import map_routes
 from .state import ServeSettings, State, version
 
 _STATIC = {
@@ -63,7 +64,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.allegiance = State(settings, store)
     add_error_handlers(app)
     router = APIRouter(dependencies=[Depends(known_parameters)])
-    routes = (event_routes, export_routes, actor_routes, graph_routes, article_routes)
+    routes = (event_routes, export_routes, map_routes, actor_routes, graph_routes, article_routes)
     for add in (*routes, _page_routes):
         add(router)
     app.include_router(router)

@@ -450,7 +450,40 @@
     showError("");
     showDownloads();
     saveView();
-    await Promise.all([loadEvents(), loadTimeline()]);
+    await Promise.all([loadEvents(), loadTimeline(), loadMap()]);
+  }
+
+  // The map: country outlines (drawn once), shaded by the filtered events, and a dot per
+  // place. Equirectangular: two units a degree.
+  function project(lon, lat) {
+    return [((lon + 180) * 2).toFixed(1), ((90 - lat) * 2).toFixed(1)];
+  }
+
+  async function loadMap() {
+    const current = ticket("map");
+    const data = await api("/api/map", state.filters);
+    if (!current()) return;
+    const svg = $("#map");
+    clear(svg);
+    const most = Math.max(1, ...Object.values(data.events_by_country));
+    for (const country of data.countries) {
+      const d = country.rings.map((ring) =>
+        "M" + ring.map(([lon, lat]) => project(lon, lat).join(",")).join("L") + "Z").join("");
+      const n = data.events_by_country[country.iso3] || 0;
+      const path = svgEl("path", { d, class: n ? "country hit" : "country",
+        "data-iso3": country.iso3 });
+      if (n) path.style.fill = `rgba(215, 48, 31, ${(0.15 + 0.6 * n / most).toFixed(2)})`;
+      path.append(svgEl("title", {}, `${country.name}: ${n} event${n === 1 ? "" : "s"}`));
+      svg.append(path);
+    }
+    for (const place of data.places) {
+      const [x, y] = project(place.lon, place.lat);
+      const dot = svgEl("circle", { class: "place", cx: x, cy: y,
+        r: (1.5 + Math.sqrt(place.events)).toFixed(1) });
+      dot.append(svgEl("title", {}, `${place.name}: ${place.events} event` +
+        (place.events === 1 ? "" : "s")));
+      svg.append(dot);
+    }
   }
 
   // The view in the address (#actor=Turkey&period=2020&theatre=LBY%202020): a link to it
