@@ -288,3 +288,12 @@ def test_plot_colours_stay_distinct_past_the_palette():
 
     colours = [camp_colour(i) for i in range(24)]
     assert len(set(colours)) == 24 and camp_colour(None) not in colours
+
+
+def test_plot_labels_wrap_long_names_instead_of_cutting_them():
+    from allegiance.alignment.plots import _label
+
+    long = Actor("gna", "Government of National Accord", "LBY", "GOV", "group")
+    assert _label(long).replace("\n", " ") == "Government of National Accord"
+    assert max(len(line) for line in _label(long).splitlines()) <= 18
+    assert _label(Actor("TUR", "Turkey", "TUR", None, "country")) == "TUR"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,11 @@ def write_graph(data: dict[str, Any], out: Path, fmt: str) -> None:
 
 
 def _label(actor: Any) -> str:
-    name = actor.name if len(actor.name) <= 22 else actor.name[:21] + "…"
-    return actor.code if actor.kind == "country" else name
+    """A node's label: a country's code, else the whole name, wrapped on lines of at most 18
+    characters (a crowded panel's labels are never cut)."""
+    if actor.kind == "country":
+        return str(actor.code)
+    return "\n".join(textwrap.wrap(actor.name, 18)) or actor.id
 
 
 def _layout(theatre: Theatre) -> dict[str, tuple[float, float]]:
