@@ -463,3 +463,28 @@ def test_api_export_downloads_the_filtered_events_in_each_format(client, demo_st
     csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/export").text)))
     assert len(csv_rows) == len(_all_ids(demo_store, EventFilter()))
     assert client.get("/api/export", params={"format": "xls"}).status_code == 422
+
+
+@pytest.mark.parametrize("sort", ["type", "source", "articles", "confidence"])
+def test_api_events_sorted_pages_cover_every_event_once_in_order(client, demo_store, sort):
+    expected = set(_all_ids(demo_store, EventFilter()))
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 41, "sort": sort} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/events", params=params).json()
+        seen += page["events"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [e["id"] for e in seen] and set(e["id"] for e in seen) == expected
+    assert len(seen) == len(expected)
+    field = {"type": "type", "source": "source_name", "articles": "num_articles",
+             "confidence": "confidence"}[sort]  # fmt: skip
+    keys = [e[field] for e in seen]
+    assert keys == sorted(keys, reverse=sort in ("articles", "confidence"))
+
+
+def test_api_cursor_of_another_sort_is_refused(client):
+    page = client.get("/api/events", params={"limit": 5, "sort": "type"}).json()
+    other = client.get("/api/events", params={"cursor": page["next_cursor"]})
+    assert other.status_code == 400 and "sort=date" in other.json()["error"]["message"]

@@ -259,3 +259,19 @@ def test_web_map_draws_countries_and_the_places_of_the_filtered_events(page, ser
     titles = page.locator("#map circle.place title").all_text_contents()
     assert any(t.startswith("Khartoum: ") for t in titles), titles
     assert errors == []
+
+
+def test_web_table_sorts_by_a_column_on_the_server(page, server, errors):
+    page.goto(f"{server}/")
+    page.reload()
+    _settled(page)
+    page.click("#events th button[data-sort=type]")
+    _settled(page)
+    types = [
+        page.locator("#events tbody tr").nth(i).locator("td").nth(1).text_content().split("/")[0]
+        for i in range(page.locator("#events tbody tr").count())
+    ]
+    assert types == sorted(types) and types[0] == "ACCUSE"
+    assert "sort=type" in page.evaluate("window.location.hash")
+    assert page.locator("#events th button[data-sort=type]").get_attribute("aria-sort")
+    assert errors == []

@@ -25,14 +25,52 @@ class EventFilter:
     quad_class: int | None = None  # 1 verbal, 2 material cooperation; 3 verbal, 4 material conflict
 
 
+# The orders the event table sorts in: the SQL of the sort key, whether it runs high to low,
+# and the row field that holds the key (for the next page's cursor). Ties go by event id.
+ORDERS: dict[str, tuple[str, bool, str]] = {
+    # undated events last, as NULLs would sort, but with a value a cursor can hold
+    "date": ("coalesce(e.date, '')", True, "date"),
+    "type": ("e.type", False, "type"),
+    "source": ("coalesce(s.name, '')", False, "source_name"),
+    "target": ("coalesce(t.name, '')", False, "target_name"),
+    "modality": ("e.modality", False, "modality"),
+    "articles": ("e.num_articles", True, "num_articles"),
+    "confidence": ("e.confidence", True, "confidence"),
+}
+
+
 def event_query(
     f: EventFilter,
-    after: tuple[str, str] | None = None,
+    after: tuple[Any, str] | None = None,
     event_id: str | None = None,
     ordered: bool = True,
+    order: str = "date",
 ) -> tuple[str, list[Any]]:
-    """The filtered event query, newest first; ``after`` is the (date, id) sort key of the
-    last row already seen, so a page starts right after it whatever was written since."""
+    """The filtered event query in ``order`` (``ORDERS``; newest first by default); ``after``
+    is the (sort key, id) of the last row already seen, so a page starts right after it
+    whatever was written since."""
+    key, descending, _ = ORDERS[order]
+    clauses, params = filter_clauses(f)
+    if after is not None:
+        beyond = "<" if descending else ">"
+        clauses.append(f"({key} {beyond} ? OR ({key} = ? AND e.id > ?))")
+        params += [after[0], after[0], after[1]]
+    if event_id is not None:
+        clauses.append("e.id = ?")
+        params.append(event_id)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    sql = f"""
+        SELECT {event_select()}
+        FROM events e JOIN actors s ON s.id = e.source_id
+        LEFT JOIN actors t ON t.id = e.target_id
+        {where}"""
+    if ordered:
+        sql += f"\n        ORDER BY {key} {'DESC' if descending else 'ASC'}, e.id"
+    return sql, params
+
+
+def filter_clauses(f: EventFilter) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions of the filters, and their parameters."""
     clauses, params = [], []
     if f.actor:
         # Names compared without accents: "Erdogan" finds Erdoğan and "Erdoğan" Erdogan.
@@ -69,25 +107,7 @@ def event_query(
     if f.quad_class:
         clauses.append("e.quad_class = ?")
         params.append(int(f.quad_class))
-    if after is not None:
-        clauses.append(f"({DATE_KEY} < ? OR ({DATE_KEY} = ? AND e.id > ?))")
-        params += [after[0], after[0], after[1]]
-    if event_id is not None:
-        clauses.append("e.id = ?")
-        params.append(event_id)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql = f"""
-        SELECT {event_select()}
-        FROM events e JOIN actors s ON s.id = e.source_id
-        LEFT JOIN actors t ON t.id = e.target_id
-        {where}"""
-    if ordered:
-        sql += f"\n        ORDER BY {DATE_KEY} DESC, e.id"
-    return sql, params
-
-
-# Undated events sort last, as NULLs did, but with a value a cursor can hold.
-DATE_KEY = "coalesce(e.date, '')"
+    return clauses, params
 
 
 def ties_query(since: date | None, until: date | None) -> tuple[str, list[Any]]:

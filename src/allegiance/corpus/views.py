@@ -19,7 +19,7 @@ from .exports import (
     mention_export,
     polecat_export,
 )
-from .queries import EventFilter, event_query, ties_query
+from .queries import ORDERS, EventFilter, event_query, ties_query
 
 
 class StoreViews:
@@ -103,16 +103,24 @@ class StoreViews:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def events_page(
-        self, where: EventFilter, limit: int, after: tuple[str, str] | None = None
-    ) -> tuple[list[dict[str, Any]], tuple[str, str] | None]:
-        """One page of filtered events and the sort key to pass as ``after`` for the next
-        (None on the last page). Keyset paging: as fast on page 1,000 as on page 1."""
-        sql, params = event_query(where, after)
+        self,
+        where: EventFilter,
+        limit: int,
+        after: tuple[Any, str] | None = None,
+        order: str = "date",
+    ) -> tuple[list[dict[str, Any]], tuple[Any, str] | None]:
+        """One page of filtered events in ``order`` and the sort key to pass as ``after``
+        for the next (None on the last page). Keyset paging: as fast on page 1,000 as on
+        page 1."""
+        sql, params = event_query(where, after, order=order)
         rows = self._rows(f"{sql} LIMIT {int(limit) + 1}", params)
         more = len(rows) > limit
         rows = rows[:limit]
-        last = rows[-1] if more else None
-        return rows, ((last["date"] or "", last["id"]) if last else None)
+        if not more:
+            return rows, None
+        field = ORDERS[order][2]
+        value = rows[-1][field]
+        return rows, ("" if value is None else value, rows[-1]["id"])
 
     def count_events(self, where: EventFilter) -> int:
         sql, params = event_query(where, ordered=False)  # sorting rows to count them is waste

@@ -26,6 +26,7 @@ from .state import MAX_PAGE, TEXT, StateDep, version
 Modality = Literal["asserted", "reported", "alleged", "planned", "negated", "hypothetical"]
 
 
+Sort = Literal["date", "type", "source", "target", "modality", "articles", "confidence"]
 ExportFormat = Literal["csv", "parquet", "jsonl", "gdelt", "polecat", "acled"]
 _SUFFIXES = {
     "csv": "csv",
@@ -85,21 +86,24 @@ def event_filter(
 FilterDep = Annotated[EventFilter, Depends(event_filter)]
 
 
-def encode_cursor(key: tuple[str, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+def encode_cursor(order: str, key: tuple[Any, str]) -> str:
+    raw = json.dumps([order, *key]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """The (date, id) sort key a cursor holds."""
+def decode_cursor(cursor: str, order: str) -> tuple[Any, str]:
+    """The (sort key, id) a cursor of this order holds."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        day, event = json.loads(raw)
-        if isinstance(day, str) and isinstance(event, str):
-            return day, event
+        sort, value, event = json.loads(raw)
+        if sort == order and isinstance(value, str | int | float) and isinstance(event, str):
+            return value, event
     except (binascii.Error, ValueError, TypeError):
         pass
     raise ApiError(
-        400, f"cursor {cursor[:40]!r} is not one this server gave; leave it out for page one"
+        400,
+        f"cursor {cursor[:40]!r} is not one this server gave for sort={order}; leave it out "
+        "for page one",
     )
 
 
@@ -113,13 +117,21 @@ def event_routes(r: APIRouter) -> None:
             str | None, Query(max_length=TEXT, description="next_cursor of the last page.")
         ] = None,
         fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+        sort: Annotated[
+            Sort,
+            Query(
+                description="date (newest first), type, source, target, modality, "
+                "articles or confidence (most first)."
+            ),
+        ] = "date",
     ) -> Any:
-        """Events, newest first, a page at a time: pass ``next_cursor`` back as ``cursor``."""
-        after = decode_cursor(cursor) if cursor else None
+        """Events, newest first (or in ``sort``'s order), a page at a time: pass
+        ``next_cursor`` back as ``cursor``."""
+        after = decode_cursor(cursor, sort) if cursor else None
         with state.lock:
-            rows, last = state.store.events_page(where, limit, after)
+            rows, last = state.store.events_page(where, limit, after, sort)
             total = state.store.count_events(where)
-        following = encode_cursor(last) if last else None
+        following = encode_cursor(sort, last) if last else None
         if fmt == "csv":
             return _csv(rows, following, total)
         return {"total": total, "limit": limit, "next_cursor": following, "events": rows}

@@ -490,6 +490,7 @@
   // opens the same filters, period and theatre.
   function saveView() {
     const params = new URLSearchParams(state.filters);
+    if (state.sort && state.sort !== "date") params.set("sort", state.sort);
     if (state.period) params.set("period", state.period);
     if (state.theatre) params.set("theatre", state.theatre);
     const hash = params.toString();
@@ -502,7 +503,30 @@
     for (const name of FILTERS) {
       if (params.has(name)) form[name].value = params.get(name);
     }
+    if (params.has("sort")) state.sort = params.get("sort");
+    markSort();
     return { period: params.get("period"), theatre: params.get("theatre") };
+  }
+
+  // The column the table is sorted by: the server sorts and pages in that order.
+  function markSort() {
+    for (const button of document.querySelectorAll("#events th button")) {
+      const on = button.dataset.sort === (state.sort || "date");
+      if (on) {
+        const down = ["date", "articles"].includes(button.dataset.sort);
+        button.setAttribute("aria-sort", down ? "descending" : "ascending");
+      } else {
+        button.removeAttribute("aria-sort");
+      }
+    }
+  }
+
+  async function sortBy(column) {
+    state.sort = column;
+    state.cursors = [null];
+    markSort();
+    saveView();
+    await loadEvents();
   }
 
   // Download links of the table's events under its filters, in three formats.
@@ -523,7 +547,8 @@
   async function loadEvents() {
     const cursor = state.cursors[state.cursors.length - 1];
     const current = ticket("events");
-    const data = await api("/api/events", { ...state.filters, limit: PAGE, cursor });
+    const sort = state.sort || "date";
+    const data = await api("/api/events", { ...state.filters, limit: PAGE, cursor, sort });
     if (!current()) return;
     const body = $("#events tbody");
     clear(body);
@@ -605,6 +630,9 @@
     }));
     $("#theatre").addEventListener("change", guarded((e) => showTheatre(e.target.value, true)));
     $("#window").addEventListener("change", guarded((e) => showWindow(e.target.value, true)));
+    for (const button of document.querySelectorAll("#events th button")) {
+      button.addEventListener("click", guarded(() => sortBy(button.dataset.sort)));
+    }
     $("#next").addEventListener("click", guarded(async () => {
       state.cursors.push(state.next);
       await loadEvents();
