@@ -488,3 +488,19 @@ def test_api_cursor_of_another_sort_is_refused(client):
     page = client.get("/api/events", params={"limit": 5, "sort": "type"}).json()
     other = client.get("/api/events", params={"cursor": page["next_cursor"]})
     assert other.status_code == 400 and "sort=date" in other.json()["error"]["message"]
+
+
+def test_theatre_filter_takes_the_countries_a_theatre_names(client, demo_store):
+    from allegiance.corpus.queries import theatre_countries
+
+    assert theatre_countries("AZE+ARM 2020") == ["AZE", "ARM"]
+    assert theatre_countries("SYR/civil") == ["SYR"]
+    got = client.get("/api/events", params={"theatre": "AZE+ARM 2020", "limit": 500}).json()
+    ids = set(_all_ids(demo_store, EventFilter(country="AZE"))) | set(
+        _all_ids(demo_store, EventFilter(country="ARM"))
+    )
+    assert {e["id"] for e in got["events"]} == ids and ids
+    result = CliRunner().invoke(
+        main, ["events", "--db", str(demo_store), "--theatre", "AZE+ARM", "--format", "json"]
+    )
+    assert result.exit_code == 0 and {r["id"] for r in json.loads(result.stdout)} == ids

@@ -62,6 +62,7 @@ class Corpus:
         min_confidence: float | None = None,
         modality: str | None = None,
         quad_class: int | None = None,
+        theatre: str | None = None,
         as_arrow: bool = False,
     ) -> Any:
         """The filtered events, newest first, one row each (the columns of ``export``).
@@ -70,7 +71,7 @@ class Corpus:
             ValueError: a filter value that cannot be (an unknown modality, a bad date).
         """
         where = event_filter(
-            actor, type, country, since, until, min_confidence, modality, quad_class
+            actor, type, country, since, until, min_confidence, modality, quad_class, theatre
         )
         inner, params = event_query(where)
         return self._table(event_export(inner), params, as_arrow)
@@ -154,6 +155,7 @@ def event_filter(
     min_confidence: float | None,
     modality: str | None,
     quad_class: int | None,
+    theatre: str | None = None,
 ) -> EventFilter:
     """An ``EventFilter`` from a program's values, checked as the CLI checks them."""
     if modality is not None and modality not in MODALITIES:
@@ -161,7 +163,15 @@ def event_filter(
     if quad_class is not None and quad_class not in (1, 2, 3, 4):
         raise ValueError(f"quad_class {quad_class!r}: 1, 2, 3 or 4")
     return EventFilter(
-        actor, kind, country, _day(since), _day(until), min_confidence, modality, quad_class
+        actor,
+        kind,
+        country,
+        _day(since),
+        _day(until),
+        min_confidence,
+        modality,
+        quad_class,
+        theatre,
     )
 
 

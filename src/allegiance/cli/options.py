@@ -215,6 +215,7 @@ def min_confidence_option(f: Callable[..., Any]) -> Callable[..., Any]:
 _FILTERS = {
     "actor": "actor", "kind": "type", "country": "country", "since": "since", "until": "until",
     "min_confidence": "min_confidence", "modality": "modality", "quad_class": "quad_class",
+    "theatre": "theatre",
 }  # fmt: skip
 
 
@@ -238,6 +239,10 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
     command = click.option(
         "--modality", type=click.Choice(MODALITIES), help="How the event is told."
+    )(command)
+    command = click.option(
+        "--theatre",
+        help="A theatre as `sides` names it (LBY, SYR/civil, AZE+ARM): events of its countries.",
     )(command)
     command = click.option("--until", callback=date_option, metavar="YYYY-MM-DD")(command)
     command = click.option("--since", callback=date_option, metavar="YYYY-MM-DD")(command)

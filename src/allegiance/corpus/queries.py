@@ -4,6 +4,7 @@ connection stays in ``store``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,9 @@ class EventFilter:
     min_confidence: float | None = None
     modality: str | None = None  # one of records.MODALITIES
     quad_class: int | None = None  # 1 verbal, 2 material cooperation; 3 verbal, 4 material conflict
+    # A theatre as `sides` names it ("LBY", "SYR/civil", "AZE+ARM"): its countries, either
+    # actor's or the place's.
+    theatre: str | None = None
 
 
 # The orders the event table sorts in: the SQL of the sort key, whether it runs high to low,
@@ -107,7 +111,19 @@ def filter_clauses(f: EventFilter) -> tuple[list[str], list[Any]]:
     if f.quad_class:
         clauses.append("e.quad_class = ?")
         params.append(int(f.quad_class))
+    if f.theatre:
+        countries = theatre_countries(f.theatre)
+        clauses.append(
+            "(s.country IN (SELECT unnest(?)) OR t.country IN (SELECT unnest(?)) "
+            "OR e.location_country IN (SELECT unnest(?)))"
+        )
+        params += [countries] * 3
     return clauses, params
+
+
+def theatre_countries(theatre: str) -> list[str]:
+    """The ISO3 codes a theatre's id or key names ("AZE+ARM 2020" -> AZE, ARM)."""
+    return re.findall(r"\b[A-Z]{3}\b", theatre.upper()) or [theatre.upper()]
 
 
 def ties_query(since: date | None, until: date | None) -> tuple[str, list[Any]]:

@@ -67,6 +67,10 @@ def event_filter(
         int | None,
         Query(ge=1, le=4, description="1, 2 verbal, material cooperation; 3, 4 conflict."),
     ] = None,
+    theatre: Annotated[
+        str | None,
+        Query(max_length=40, description="A theatre's id or key (LBY, AZE+ARM 2020)."),
+    ] = None,
 ) -> EventFilter:
     """The filters of ``allegiance events``, from the query string."""
     if since and until and since > until:
@@ -80,6 +84,7 @@ def event_filter(
         min_confidence,
         modality,
         quad_class,
+        theatre or None,
     )
 
 
