@@ -110,3 +110,16 @@ def test_a_lone_fighter_joins_no_side():
     (second,) = [t for t in alignment.sides_by_window(ties) if t.key == "XXX 2016"]
     assert second.camp_of("YYYREB") is not None  # a camp of its own
     assert alignment.shifts(ties) == []
+
+
+def test_within_year_narrows_the_bounds_to_the_year():
+    from datetime import date
+
+    from allegiance.alignment import within_year
+
+    assert within_year(None, None, date(2020, 3, 1)) == (None, date(2020, 3, 1))
+    assert within_year(2020, None, None) == (date(2020, 1, 1), date(2020, 12, 31))
+    assert within_year(2020, date(2020, 6, 1), date(2021, 5, 1)) == (
+        date(2020, 6, 1),
+        date(2020, 12, 31),
+    )

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from .corpus.exports import event_export
-from .corpus.queries import EventFilter, event_query
+from .corpus.queries import ACTORS_QUERY, EventFilter, event_query
 from .corpus.store import Store
 from .records import MODALITIES
 
@@ -78,11 +78,7 @@ class Corpus:
 
     def actors(self, as_arrow: bool = False) -> Any:
         """Every actor of the store with its mentions and articles, most mentioned first."""
-        sql = """SELECT a.*, count(m.article_id) AS mentions,
-                        count(DISTINCT m.article_id) AS articles
-                 FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id
-                 GROUP BY ALL ORDER BY mentions DESC, a.id"""
-        return self._table(sql, [], as_arrow)
+        return self._table(ACTORS_QUERY, [], as_arrow)
 
     def sides(
         self,
@@ -196,10 +192,7 @@ def _window(
     Raises:
         WindowError (a ValueError): a window spec that is not year, all or Nd.
     """
-    from .alignment import Options, check_spec
+    from .alignment import Options, check_spec, within_year
 
-    first, last = _day(since), _day(until)
-    if year is not None:  # the year, within since and until when they are given too
-        first = max(first or date(year, 1, 1), date(year, 1, 1))
-        last = min(last or date(year, 12, 31), date(year, 12, 31))
+    first, last = within_year(year, _day(since), _day(until))
     return Options(since=first, until=last, theatre=theatre), check_spec(window)

@@ -45,7 +45,15 @@ from .theatres import find_theatres, node_of, place_ties, theatre_of, usable, us
 from .ties import Evidence, Tie, as_date, tie_dict, ties_from_results, ties_from_rows
 from .views import backers, graph_json, rivals, timeline
 from .weights import ALIGNMENT, CONTACT, MODALITY, Options, in_window, weigh
-from .windows import UNDATED, Window, WindowError, check_spec, windows, year_window
+from .windows import (
+    UNDATED,
+    Window,
+    WindowError,
+    check_spec,
+    windows,
+    within_year,
+    year_window,
+)
 
 __all__ = [
     "ALIGNMENT",
@@ -83,5 +91,6 @@ __all__ = [
     "usable_target",
     "weigh",
     "windows",
+    "within_year",
     "year_window",
 ]

@@ -80,6 +80,17 @@ def year_window(year: int) -> Window:
     return Window(str(year), date(year, 1, 1), date(year, 12, 31))
 
 
+def within_year(
+    year: int | None, since: date | None, until: date | None
+) -> tuple[date | None, date | None]:
+    """``since`` and ``until`` narrowed to the calendar year (``--year``, ``year=``) when one
+    is given: the year, within the bounds given with it."""
+    if year is None:
+        return since, until
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return max(since or first, first), min(until or last, last)
+
+
 def windows(
     ties: Iterable[Tie],
     spec: str = "year",

@@ -81,9 +81,9 @@ def graph_inputs(f: Callable[..., Any]) -> Callable[..., Any]:
         window: str,
         **kwargs: Any,
     ) -> Any:
-        if year is not None:
-            since = max(since or date(year, 1, 1), date(year, 1, 1))
-            until = min(until or date(year, 12, 31), date(year, 12, 31))
+        from ..alignment import within_year
+
+        since, until = within_year(year, since, until)
         if since and until and since > until:
             raise click.UsageError(f"--since {since} is after --until {until}")
         source = GraphSource(path, db, published, actors_file, since, until, half_life, window)

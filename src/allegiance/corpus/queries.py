@@ -126,6 +126,13 @@ def theatre_countries(theatre: str) -> list[str]:
     return re.findall(r"\b[A-Z]{3}\b", theatre.upper()) or [theatre.upper()]
 
 
+# Every actor with its mentions and the articles naming it, most mentioned first.
+ACTORS_QUERY = """
+    SELECT a.*, count(m.article_id) AS mentions, count(DISTINCT m.article_id) AS articles
+    FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id
+    GROUP BY ALL ORDER BY mentions DESC, a.id"""
+
+
 def ties_query(since: date | None, until: date | None) -> tuple[str, list[Any]]:
     """Events between two named actors, with both actors, the sentences and modalities of
     their reports and the countries those sentences name, for the alignment graph."""

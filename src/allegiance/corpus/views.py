@@ -19,7 +19,7 @@ from .exports import (
     mention_export,
     polecat_export,
 )
-from .queries import ORDERS, EventFilter, event_query, ties_query
+from .queries import ACTORS_QUERY, ORDERS, EventFilter, event_query, ties_query
 
 
 class StoreViews:
@@ -72,11 +72,7 @@ class StoreViews:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def actors(self) -> list[dict[str, Any]]:
-        cur = self.con.execute(
-            """SELECT a.*, count(m.article_id) AS mentions, count(DISTINCT m.article_id) AS articles
-               FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id
-               GROUP BY ALL ORDER BY mentions DESC, a.id"""
-        )
+        cur = self.con.execute(ACTORS_QUERY)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
