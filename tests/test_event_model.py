@@ -137,6 +137,27 @@ def test_the_extractor_codes_what_the_model_decides():
     assert "model p=" in events[0].rule and events[0].trigger.text == "sent"
 
 
+def test_a_sentence_never_sets_two_actors_on_one_side_and_against_each_other():
+    # The model finds both a backing and an accusation for the pair, the backing the more
+    # probable: the decision keeps both, the extractor only the hostility.
+    doc, actors = parse(SENT, TABLE)
+    model = _model({"p:nsubj|prep_pobj": {"SUPPORT": 5.0, "ACCUSE": 4.5}}, threshold=0.1)
+    row = model.probabilities([["p:nsubj|prep_pobj"]])[0]
+    assert [k for k, _ in model.decide(row)] == ["SUPPORT", "ACCUSE"]
+    events = EventExtractor(load_lexicon(), model=model).extract(doc, actors, None)
+    assert [(e.type, e.source.actor.id, e.target.actor.id) for e in events] == [
+        ("ACCUSE", "CHL", "PER")
+    ]
+
+
+def test_dev_settings_are_admissible_only_with_mostly_right_backings():
+    from allegiance.quality.train import DevScore
+
+    assert DevScore(0.5, wrong=0, added_right=4, added_wrong=3).admissible
+    assert not DevScore(0.6, wrong=0, added_right=3, added_wrong=3).admissible
+    assert not DevScore(0.6, wrong=1, added_right=9, added_wrong=0).admissible
+
+
 def test_a_rules_event_without_any_recipient_needs_the_lone_floor():
     # "Russia attacked." The rules read ASSAULT with no target; the model finds it improbable.
     doc, actors = parse(

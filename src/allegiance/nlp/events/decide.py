@@ -9,8 +9,9 @@ object, "gave instructions") or reads the pair as hostile where the rules read a
 that the rules did not read for the pair (a pair can be the subject of an accusation and a
 demand in one sentence); such an event takes its trigger from the parse (the word that joins
 the two actors, or the source's verb), its mode from the lexicon when that word signals the
-same type, and its modality, date and place from the trigger's clause as the rules do. Each
-event's ``rule`` says how it was read.
+same type, and its modality, date and place from the trigger's clause as the rules do. A
+backing the model adds gives way to hostility the sentence's events read between the same two
+actors (``_one_side``). Each event's ``rule`` says how it was read.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..actors.resolve import DocActors
 from .arguments import Arg, make_event
 from .candidates import Candidate, features, lex_type, path, sentence_candidates
 from .modality import event_date, modality, place
-from .model import FORCE, EventModel
+from .model import BACKING, FORCE, HOSTILE, EventModel
 from .parse import clause_verb
 from .plover import plover_view
 
@@ -51,7 +52,8 @@ def decide_sentence(
         return
     probs = model.probabilities([features(c, rules, lex) for c in found])
     by_pair = {_pair(c): (c, p) for c, p in zip(found, probs, strict=True)}
-    yield from _kept_rules(model, lex, sent, rules, by_pair)
+    kept = list(_kept_rules(model, lex, sent, rules, by_pair))
+    added = []
     for c, p in zip(found, probs, strict=True):
         back = by_pair.get(_pair(c)[::-1]) if c.target is not None else None
         for kind, prob in model.decide(p, back[1] if back is not None else None):
@@ -59,7 +61,30 @@ def decide_sentence(
                 continue
             if _rule_event(c, kind, rules) is None:  # the rules' events are judged above
                 confidence = model.confidence(prob)
-                yield _new_event(c, kind, prob, confidence, lex, actors, published, own_country)
+                added.append(
+                    _new_event(c, kind, prob, confidence, lex, actors, published, own_country)
+                )
+    yield from kept
+    yield from _one_side(added, [e for _, e in kept + added])
+
+
+def _one_side(
+    added: list[tuple[Token, Event]], sentence: list[Event]
+) -> Iterator[tuple[Token, Event]]:
+    """The model's own events but the backings between two actors the sentence's events
+    also set against each other (either way): a sentence never puts two actors on one side
+    and on opposite sides at once, and of the two readings hostility stands, since a wrong
+    backing moves an actor into the other camp while a missed one only lowers a weight."""
+    hostile = {_between(e) for e in sentence if e.type in HOSTILE and e.target is not None}
+    for verb, e in added:
+        if not (e.type in BACKING and e.target is not None and _between(e) in hostile):
+            yield verb, e
+
+
+def _between(e: Event) -> frozenset[str]:
+    """The two actors of an event with a target, in no order."""
+    assert e.target is not None
+    return frozenset((e.source.actor.id, e.target.actor.id))
 
 
 def _kept_rules(
