@@ -330,3 +330,64 @@ def test_troops_of_an_ethnic_minority_are_not_the_states_army(pipeline):
         "Tartar district on Monday, and Baku's army returned fire.",
     )
     assert code_of(found, "Armenian troops") == "AZEREB"
+
+
+def test_a_states_bare_officials_are_the_state_last_named(pipeline):
+    found = resolve(
+        pipeline,
+        "Kenya suspended twelve customs officials on Monday over a fraud at the port. "
+        "The officials denied the charges, and the authorities said more arrests would follow.",
+        date(2006, 5, 2),
+    )
+    assert code_of(found, "officials") == "KENGOV"
+    assert code_of(found, "authorities") == "KENGOV"
+
+
+def test_officials_with_an_owner_the_resolver_cannot_place_stay_unknown(pipeline):
+    found = resolve(
+        pipeline,
+        "Uganda closed its border on Friday. East African leaders met in Nairobi on Sunday.",
+        date(2022, 6, 20),
+    )
+    assert not any(
+        code.startswith("UGA") for text, (code, *_) in found.items() if "leaders" in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Britain's budget drew fire. Robert Harlow, a City economist, called it reckless.",
+            "Robert Harlow",
+        ),
+        (
+            "Britain's budget drew fire in London on Monday. Ms Pennock called it reckless.",
+            "Pennock",
+        ),
+    ],
+)
+def test_an_unknown_person_named_as_people_are_is_of_the_storys_country(pipeline, text, name):
+    found = resolve(pipeline, text, date(2005, 3, 10))
+    hits = [code for mention, (code, *_) in found.items() if name in mention]
+    assert hits == ["GBR"], found
+
+
+def test_a_place_the_tagger_calls_a_person_is_given_no_country_as_a_person(pipeline):
+    # spaCy's small model reads some towns as people; with no given name or honorific they
+    # are not made the story's citizens.
+    found = resolve(
+        pipeline,
+        "Azerbaijan and Armenia traded fire on Monday. Lachin was quiet by evening.",
+        date(2022, 8, 3),
+    )
+    assert all(
+        not (rule.startswith("named entity: person") and code)
+        for code, _, _, rule in found.values()
+    )
+
+
+def test_a_dateline_glued_to_the_next_words_is_cut_off(pipeline):
+    found = resolve(pipeline, "ZAGREB - Croatia faced protests on Monday.")
+    assert code_of(found, "Croatia") == "HRV"
+    assert not any(text.startswith("ZAGREB -") for text in found)

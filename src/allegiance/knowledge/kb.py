@@ -110,6 +110,9 @@ class KnowledgeBase:
     # Folded words of an office only one state has ("home secretary") -> its ISO3 code.
     titles: dict[tuple[str, ...], str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # Folded first words of the people's full names ("robert", "clare"): evidence that an
+    # unknown name the tagger calls a person is one, not a place or a ship.
+    given_names: set[str] = field(default_factory=set)
 
     def add(self, alias: str, entry: Entry, tokenize: Tokenize) -> None:
         words = tuple(tokenize(alias))
@@ -409,6 +412,14 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             kb.add(str(name), Entry(actor, "group", start, end), tokenize)
 
 
+# First words of names that are particles, titles or words places also begin with, not
+# given names: "Al Muthanna", "El Financiero", "San Jose", "Gen Haftar".
+_NOT_GIVEN = frozenset(
+    "al el abu abd bin ibn le la de des du van von der den san santa st saint gen sir dr "
+    "do no to go per win odd new north south east west mount port fort lake cape".split()
+)
+
+
 def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokenize) -> None:
     for item in items:
         country = item.get("country")
@@ -425,6 +436,9 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         entry = Entry(actor, "person", start, end)
         for name in [item["name"], *(item.get("aliases") or [])]:
             kb.add(str(name), entry, tokenize)
+            first = fold(tokenize(str(name))[0])
+            if len(tokenize(str(name))) > 1 and first.isalpha() and first not in _NOT_GIVEN:
+                kb.given_names.add(first)
         surname = tokenize(str(item["name"]))[-1]
         if len(surname) > 2 and surname[:1].isupper() and not _ROMAN.fullmatch(surname):
             kb.add(surname, Entry(actor, "surname", start, end), tokenize)

@@ -31,6 +31,12 @@ from .drafts import (
 _AT_HOME = frozenset(["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG", "JUD"])
 # Sentences over which a place named stays the country of bare agent nouns (0: its own).
 _PLACE_REACH = 2
+# Plural nouns for a state's own apparatus, which a story names bare when the state is the
+# one it has just named ("the authorities said", "the leaders agreed"); negotiators and
+# envoys are as often a third party's.
+_STATE_PLURALS = frozenset(
+    ["officials", "authorities", "ministers", "ministries", "officers", "leaders"]
+)
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 
@@ -53,6 +59,7 @@ class Compounder:
         last_place: str | None = None
         placed_at = -1  # the sentence that named it
         last_state: str | None = None
+        state_at = -1
         sentence = -1
         for tok in doc:
             if tok.is_sent_start:
@@ -62,7 +69,7 @@ class Compounder:
                 # (where a story was filed from says nothing of whose its "troops" are)
                 last_place, placed_at = here.actor.country, sentence
             elif here and here.actor.country and here.actor.sector in (None, "GOV"):
-                last_state = here.actor.country
+                last_state, state_at = here.actor.country, sentence
             elif found and found[-1].head < tok.i and found[-1].actor.sector == "GOV":
                 last_state = found[-1].actor.country or last_state
             if here or tok.pos_ not in ("NOUN", "PROPN"):
@@ -78,7 +85,8 @@ class Compounder:
             # A place named sentences ago ("the US" in a story from Kinshasa) does not own
             # "the troops" here; the story's country does.
             near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
-            draft = self._compose(doc, tok, first, sector, index, near or story, last_state, story)
+            state = last_state if sentence - state_at <= _PLACE_REACH or not story else story
+            draft = self._compose(doc, tok, first, sector, index, near or story, state, story)
             if draft:
                 found.append(draft)
         return found
@@ -143,6 +151,19 @@ class Compounder:
                 sector = "REB"  # "ethnic Armenian troops" in Azerbaijan are not its army
             actor = self.country_agent(owner.actor.country, sector)
             return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
+        return self._unowned(tok, first, sector, index, last_place, last_state, story)
+
+    def _unowned(
+        self,
+        tok: Token,
+        first: int,
+        sector: str,
+        index: dict[int, Draft],
+        last_place: str | None,
+        last_state: str | None,
+        story: str | None,
+    ) -> Draft | None:
+        """An agent noun the text gives no owner: whose the story's context says it is."""
         definite = any(c.lower_ == "the" for c in tok.children)
         if last_state and sector == "GOV" and definite and tok.tag_ in ("NN", "NNP"):
             # "the ministry said", "the government": the government last named.
@@ -156,12 +177,33 @@ class Compounder:
         ):
             # "the rebels" after "Houthi rebels": the group last named, not the last country
             return Draft(first, tok.i + 1, named, "the group last named", "agent", head=tok.i)
+        if sector == "GOV" and _bare_officials(tok) and (last_state or last_place):
+            # "officials said", "the authorities": the state last named, else the country
+            # last named (the text names no other owner; "leaders of X's government" are
+            # X's, read from "government")
+            actor = self.country_agent(last_state or last_place or "", sector)
+            rule = "officials of the state last named"
+            return Draft(first, tok.i + 1, actor, rule, "agent", head=tok.i)
         if last_place and sector in _AT_HOME:
             actor = self.country_agent(last_place, sector)
             return Draft(
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
             )
         return None
+
+
+def _bare_officials(tok: Token) -> bool:
+    """ "officials", "the authorities" with no owner of their own in the text: no "of", no
+    possessive, no capitalised modifier the resolver could not place ("East African
+    leaders")."""
+    if tok.lower_ not in _STATE_PLURALS:
+        return False
+    return not any(
+        c.dep_ == "poss"
+        or c.lower_ in ("of", "from")
+        or (c.dep_ in ("amod", "compound", "nmod") and c.text[:1].isupper())
+        for c in tok.children
+    )
 
 
 def _last_of_sector(index: dict[int, Draft], sector: str, before: int) -> Actor | None:

@@ -270,6 +270,10 @@ class ActorResolver:
         label = ent.label_
         if label == "PERSON" and self._placed(ent):
             return draft("place", "named entity: a place by its preposition + gazetteer")
+        if label == "PERSON" and home and self._personal(ent):
+            # Someone the base does not know, named as people are, in a story about one
+            # country: most often one of its own (a minister, a witness, a party figure).
+            return draft("person", "named entity: person in the story's country", home)
         if label == "PERSON":
             return draft("person", "named entity: person")
         if label == "ORG" and self._only_agent_words(ent):
@@ -286,6 +290,17 @@ class ActorResolver:
         ):
             return draft("place", "named entity: place")
         return None
+
+    def _personal(self, ent: Span) -> bool:
+        """Whether a name the tagger took for a person is named as people are: after an
+        honorific ("Ms Short") or a given name the base knows and a surname ("Robert
+        Peston"); not a place ("Lachin") nor a ship ("Galaxy Leader")."""
+        words = [t for t in ent if t.is_alpha]
+        if ent.start > 0 and _honorific(ent.doc[ent.start - 1]):
+            return True
+        if len(words) < 2:
+            return False
+        return _honorific(words[0]) or fold(words[0].text) in self.kb.given_names
 
     def _placed(self, ent: Span) -> bool:
         """A name the tagger took for a person that its preposition says is a place the
@@ -413,12 +428,20 @@ def _made_in(doc: Doc, end: int) -> bool:
     return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _MADE
 
 
+def _honorific(tok: Token) -> bool:
+    return fold(tok.text).rstrip(".") in _HONORIFICS
+
+
 def _trim(ent: Span) -> Span | None:
     """Drop a leading article and a trailing possessive from an entity span."""
     start, end = ent.start, ent.end
     doc = ent.doc
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
+    # "ZAGREB - Croatia", "BERLIN - Powers": the tagger glues a dateline to the next words.
+    dash = next((k for k in range(start, end) if doc[k].text in _DASHES), None)
+    if dash is not None and dash > start and all(t.text.isupper() for t in doc[start:dash]):
+        start = dash + 1
     # "pro-Haftar", "anti-Assad": the name is the entity, the prefix is its stance.
     if end - start > 2 and doc[start].lower_ in ("pro", "anti") and doc[start + 1].text == "-":
         start += 2
@@ -427,6 +450,7 @@ def _trim(ent: Span) -> Span | None:
     return Span(doc, start, end, label=ent.label_) if end > start else None
 
 
+_DASHES = frozenset(["-", "–", "—"])
 # Sectors a title gives that say who a known person is on the day, over the base's office.
 _ROLES = frozenset(["OPP", "REB", "INS", "SEP", "UAF"])
 # Nouns whose "of" names a place: "the city of Goma".
@@ -545,3 +569,7 @@ def actor_for_span(doc: Doc, found: DocActors, start: int, end: int) -> Mention 
     if actors_:
         return actors_[0]
     return head or (inside[0] if inside else None)
+
+
+# Words before a name that say it is a person's ("Ms Short", "Sir Menzies Campbell").
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "mme"])
