@@ -391,3 +391,22 @@ def test_a_dateline_glued_to_the_next_words_is_cut_off(pipeline):
     found = resolve(pipeline, "ZAGREB - Croatia faced protests on Monday.")
     assert code_of(found, "Croatia") == "HRV"
     assert not any(text.startswith("ZAGREB -") for text in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Labour criticised the budget in London on Monday.", "Labour", "GBRPTY"),
+        ("Likud said the coalition would hold.", "Likud", "ISRPTY"),
+        ("The Knesset passed the bill on Monday.", "Knesset", "ISRLEG"),
+        ("Germany's Greens left the coalition in Berlin.", "Greens", "DEUPTY"),
+        ("Australia's Greens left the talks in Canberra.", "Greens", "AUSPTY"),
+    ],
+)
+def test_parties_and_parliaments_are_their_countrys(pipeline, text, name, code):
+    assert code_of(resolve(pipeline, text, date(2021, 5, 3)), name) == code
+
+
+def test_a_party_name_several_countries_share_needs_one_of_them_named(pipeline):
+    found = resolve(pipeline, "The Greens won seats on Sunday.", date(2021, 5, 3))
+    assert "Greens" not in found or found["Greens"][0] == "UNK"

@@ -227,7 +227,7 @@ def packaged_files() -> dict[str, list[Any]]:
     files = {
         "countries": [root / "countries.yaml"],
         "igos": [root / "igos.yaml"],
-        "groups": [root / "armed_groups.yaml"],
+        "groups": [root / "armed_groups.yaml", root / "parties.yaml"],
         "people": people,
         "agents": [root / "agents.yaml"],
     }
@@ -406,7 +406,10 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         )
         active = item.get("active") or [None, None]
         start, end = parse_date(active[0]), parse_date(active[1], end=True)
-        for name in [item["name"], *(item.get("aliases") or [])]:
+        # A name several groups go by ("Greens", "Labor Party") is ``shared`` by each; the
+        # resolver links it only to one of a country the article names.
+        names = [item["name"], *(item.get("aliases") or []), *(item.get("shared") or [])]
+        for name in names:
             # A group is named after it ends (trials, history), so its names never expire;
             # the years only break ties between groups sharing a name.
             kb.add(str(name), Entry(actor, "group", start, end), tokenize)
