@@ -157,6 +157,8 @@ class ActorResolver:
                 if not entries or not bare_surname(span):
                     continue
                 m = replace(m, entries=tuple(entries))
+            if _unsettled_groups(m.entries, hints):
+                continue  # "the Greens" in a story that names none of their countries
             if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
                 continue  # "Chinese-made drones" say where they were built, not who used them
             entry = _choose(m.entries, published, hints)
@@ -476,6 +478,15 @@ def _titled(span: Span, entry: Entry) -> bool:
     office = (entry.actor.office or "").split()
     before = span.doc[span.start - 1] if span.start > 0 else None
     return bool(office) and before is not None and before.text.casefold() == office[-1].casefold()
+
+
+def _unsettled_groups(entries: Sequence[Entry], hints: Counter[str | None]) -> bool:
+    """Whether a name only groups of several countries go by has none of their countries
+    named in the article: no evidence for any of them."""
+    if not all(e.kind == "group" for e in entries):
+        return False
+    countries = {e.actor.country for e in entries}
+    return len(countries) > 1 and not any(hints.get(c, 0) for c in countries)
 
 
 def _choose(entries: Sequence[Entry], when: date | None, named: Counter[str | None]) -> Entry:
