@@ -410,3 +410,29 @@ def test_parties_and_parliaments_are_their_countrys(pipeline, text, name, code):
 def test_a_party_name_several_countries_share_needs_one_of_them_named(pipeline):
     found = resolve(pipeline, "The Greens won seats on Sunday.", date(2021, 5, 3))
     assert "Greens" not in found or found["Greens"][0] == "UNK"
+
+
+def test_a_bare_office_only_one_state_has_is_that_states(pipeline):
+    found = resolve(pipeline, "The Home Secretary said the bill would pass.", date(2005, 3, 10))
+    assert code_of(found, "The Home Secretary") == "GBRGOV"
+
+
+def test_the_government_before_any_state_is_named_is_the_storys(pipeline):
+    found = resolve(
+        pipeline,
+        "The government suspended twelve customs officials on Monday over a fraud at the port "
+        "of Karachi, the agency said. Pakistan said more arrests would follow.",
+        date(1997, 4, 14),
+    )
+    assert code_of(found, "government") == "PAKGOV"
+
+
+def test_students_and_the_press_are_of_the_country_last_named(pipeline):
+    found = resolve(
+        pipeline,
+        "Protests spread across Tehran on Monday. Students marched to the university and "
+        "local media said police fired tear gas.",
+        date(2009, 6, 15),
+    )
+    assert code_of(found, "Students") == "IRNEDU"
+    assert code_of(found, "media") == "IRNMED"

@@ -25,10 +25,12 @@ from .drafts import (
     first_demonyms,
 )
 
-# Sectors whose bare agent nouns ("the rebels", "police", "lawmakers", "the judiciary") belong
-# to the country last named as a place: the parties of a story's country, and its state's
-# organs at home.
-_AT_HOME = frozenset(["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG", "JUD"])
+# Sectors whose bare agent nouns ("the rebels", "police", "lawmakers", "the judiciary",
+# "students", "local media") belong to the country last named as a place: the parties of a
+# story's country, its society, and its state's organs at home.
+_AT_HOME = frozenset(
+    ["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG", "JUD", "EDU", "MED"]
+)
 # Sentences over which a place named stays the country of bare agent nouns (0: its own).
 _PLACE_REACH = 2
 # Plural nouns for a state's own apparatus, which a story names bare when the state is the
@@ -85,7 +87,8 @@ class Compounder:
             # A place named sentences ago ("the US" in a story from Kinshasa) does not own
             # "the troops" here; the story's country does.
             near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
-            state = last_state if sentence - state_at <= _PLACE_REACH or not story else story
+            recent = last_state is not None and sentence - state_at <= _PLACE_REACH
+            state = last_state if recent or not story else story
             draft = self._compose(doc, tok, first, sector, index, near or story, state, story)
             if draft:
                 found.append(draft)
@@ -124,6 +127,13 @@ class Compounder:
         story: str | None = None,
     ) -> Draft | None:
         owner, loyal, end = _owner(tok, index)
+        own = self.kb.title_country([t.text for t in doc[tok.left_edge.i : tok.i + 1]])
+        if own is not None and sector in sectors.STATE and not _country_owned(owner):
+            # "the Home Secretary", "Lord Chancellor": an office only one state has (the
+            # tagger's "Home" is no owner; "Russia's ..." is)
+            actor = self.country_agent(own, sector)
+            rule = "an office only one state has"
+            return Draft(tok.left_edge.i, tok.i + 1, actor, rule, "agent", head=tok.i)
         start = min(tok.left_edge.i, first)
         if owner is not None and owner.end <= tok.i:
             start = min(owner.start, first)
@@ -190,6 +200,10 @@ class Compounder:
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
             )
         return None
+
+
+def _country_owned(owner: Draft | None) -> bool:
+    return owner is not None and (owner.kind in COUNTRYISH or owner.is_place)
 
 
 def _bare_officials(tok: Token) -> bool:
