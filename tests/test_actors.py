@@ -436,3 +436,11 @@ def test_students_and_the_press_are_of_the_country_last_named(pipeline):
     )
     assert code_of(found, "Students") == "IRNEDU"
     assert code_of(found, "media") == "IRNMED"
+
+
+def test_a_territorys_own_government_before_statehood_is_not_the_older_states(pipeline):
+    found = resolve(
+        pipeline, "Kosovo Prime Minister Ramush Haradinaj met Serbian officials.", date(2005, 1, 20)
+    )
+    assert code_of(found, "Ramush Haradinaj") == "XKXGOV"
+    assert code_of(found, "Serbian officials") == "SRBGOV"

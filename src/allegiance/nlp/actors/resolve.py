@@ -115,7 +115,15 @@ class ActorResolver:
         for d in drafts:
             # Named groups and people keep today's country in the base; a country's own name
             # ("East Timor") names that territory whatever the date.
-            if d.actor.country and published and d.kind in ("group", "person", "surname"):
+            # The territory's own authorities before statehood (Kosovo's prime minister
+            # under UN rule) are not the older state's government: they keep their code.
+            own = d.actor.sector in sectors.STATE
+            if (
+                d.actor.country
+                and published
+                and d.kind in ("group", "person", "surname")
+                and not own
+            ):
                 d.actor = replace(d.actor, country=as_of(d.actor.country, published))
         return _finish(doc, drafts)
 
