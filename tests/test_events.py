@@ -381,6 +381,8 @@ def test_a_protest_is_aimed_at_whom_its_demand_addresses(pipeline):
         ("France will withdraw its troops from Mali unless the junta holds elections.", "THREATEN"),
         ("France will withdraw its troops from Mali if the junta holds elections.", "RETREAT"),
         ("The Colombian army gave a heavy blow to the ELN rebels on Monday.", "ASSAULT"),
+        ("Norway sent a letter to the Sri Lankan president on Tuesday.", "CONSULT"),
+        ("Turkey sent a stern warning to Greece over the islands.", "THREATEN"),
     ],
 )
 def test_complaints_and_ultimatums(pipeline, text, kind):
