@@ -439,8 +439,9 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         entry = Entry(actor, "person", start, end)
         for name in [item["name"], *(item.get("aliases") or [])]:
             kb.add(str(name), entry, tokenize)
-            first = fold(tokenize(str(name))[0])
-            if len(tokenize(str(name))) > 1 and first.isalpha() and first not in _NOT_GIVEN:
+            words = tokenize(str(name))
+            first = fold(words[0]) if len(words) > 1 else ""
+            if first.isalpha() and first not in _NOT_GIVEN:
                 kb.given_names.add(first)
         surname = tokenize(str(item["name"]))[-1]
         if len(surname) > 2 and surname[:1].isupper() and not _ROMAN.fullmatch(surname):
