@@ -444,3 +444,111 @@ def test_a_territorys_own_government_before_statehood_is_not_the_older_states(pi
     )
     assert code_of(found, "Ramush Haradinaj") == "XKXGOV"
     assert code_of(found, "Serbian officials") == "SRBGOV"
+
+
+def resolve_sectors(pipeline, text: str, published: date | None = date(2020, 6, 15)) -> dict:
+    """Mention text -> (code, country, sector, place?) for a headline-less article."""
+    result = pipeline.run(RawDoc(None, "test", "Headline\n\n" + text, published=published))
+    assert not isinstance(result, Rejected), result
+    return {
+        m.text: (m.actor.code, m.actor.country, m.actor.sector, m.is_place) for m in result.mentions
+    }
+
+
+def test_a_state_acting_under_its_name_is_its_government_and_keeps_its_code(pipeline):
+    found = resolve_sectors(
+        pipeline, "Turkey condemned the raid on Monday. Refugees fled to safety in Greece."
+    )
+    assert found["Turkey"] == ("TUR", "TUR", "GOV", False)
+    assert found["Greece"][2] is None and found["Greece"][3] is True  # a place, no sector
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "sector"),
+    [
+        (
+            "The US Justice Department charged the bank on Monday.",
+            "US Justice Department",
+            "USA",
+            "GOV",
+        ),
+        (
+            "Ethiopia's House of People's Representatives approved the state of emergency.",
+            "House of People's Representatives",
+            "ETH",
+            "LEG",
+        ),
+        (
+            "Nigeria said the Independent National Electoral Commission would announce results.",
+            "Independent National Electoral Commission",
+            "NGA",
+            "GOV",
+        ),
+    ],
+)
+def test_an_unknown_organisation_takes_the_country_and_sector_its_name_gives(
+    pipeline, text, name, country, sector
+):
+    found = resolve_sectors(pipeline, text)
+    assert found[name][1:3] == (country, sector)
+
+
+def test_a_town_in_an_organisations_name_counts_only_in_a_country_the_story_names(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "In Nicaragua, the Liberal Constitutionalist Party said the vote was rigged.",
+        date(2006, 11, 6),
+    )
+    assert found["Liberal Constitutionalist Party"][1] != "USA"
+
+
+def test_a_story_that_names_no_country_is_of_the_people_it_names(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "Tony Blair said the bill would pass. A government spokesman said ministers would "
+        "not give way.",
+        date(2005, 3, 10),
+    )
+    assert found["spokesman"][1:3] == ("GBR", "GOV")
+
+
+def test_a_former_official_acts_privately_and_is_not_todays_holder(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "Protesters gathered in New Delhi on Monday. The former prime minister said India "
+        "must talk to Pakistan.",
+        date(1997, 4, 1),
+    )
+    assert found["prime minister"][1:3] == ("IND", "ELI")
+    park = resolve_sectors(
+        pipeline,
+        "Former President Park Geun-hye was moved to a hospital in Seoul.",
+        date(2019, 9, 16),
+    )
+    assert park["Park Geun-hye"][1:3] == ("KOR", "ELI")
+
+
+def test_a_spokesman_for_someone_is_his(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "Israel closed the crossings. A spokesman for Palestinian President Yasser Arafat said "
+        "the closure was collective punishment.",
+        date(1997, 4, 8),
+    )
+    assert found["A spokesman for Palestinian President Yasser Arafat"][1] == "PSE"
+
+
+def test_a_chinese_or_korean_leader_is_named_alone_by_the_family_name(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "China's President Xi Jinping met Putin. Xi said trade would grow.",
+        date(2019, 6, 5),
+    )
+    assert found["Xi"][1] == "CHN"
+
+
+def test_people_an_event_happens_to_are_civilians_of_the_place(pipeline):
+    found = resolve_sectors(
+        pipeline, "A bomb exploded in a market in Baghdad. Two passersby and a man were hurt."
+    )
+    assert found["passersby"][1:3] == ("IRQ", "CVL")

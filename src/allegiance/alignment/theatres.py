@@ -44,7 +44,12 @@ def is_state(actor: Actor) -> bool:
 
 def bare_state(actor: Actor, members: set[str]) -> bool:
     """The theatre's country named as a country or place, not as a government or force."""
-    return actor.country in members and actor.kind in ("country", "place") and not actor.sector
+    # (a state acting under its own name carries GOV, as the resolver codes "Libya said")
+    return (
+        actor.country in members
+        and actor.kind in ("country", "place")
+        and actor.sector in (None, "GOV")
+    )
 
 
 def usable_target(actor: Actor) -> bool:

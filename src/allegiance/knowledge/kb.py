@@ -443,8 +443,8 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             first = fold(words[0]) if len(words) > 1 else ""
             if first.isalpha() and first not in _NOT_GIVEN:
                 kb.given_names.add(first)
-        surname = tokenize(str(item["name"]))[-1]
-        if len(surname) > 2 and surname[:1].isupper() and not _ROMAN.fullmatch(surname):
+        surname = _surname(item, tokenize)
+        if surname is not None:
             kb.add(surname, Entry(actor, "surname", start, end), tokenize)
         if item.get("office") and country:
             # Organisations share the IGO code, so their offices are told apart by title.
@@ -454,6 +454,24 @@ def _add_people(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
     for key, terms in kb.offices.items():
         terms.sort(key=lambda e: e.start or date.min)
         kb.offices[key] = _handovers(terms)
+
+
+def _surname(item: dict[str, Any], tokenize: Tokenize) -> str | None:
+    """The name news calls a person by alone: ``surname`` when the entry gives it, else the
+    family name, first in Chinese, Korean and Khmer names ("Xi" of Xi Jinping, "Ban" of Ban
+    Ki-moon, "Hun" of Hun Sen) and last elsewhere; none when it is too short or a numeral."""
+    if item.get("surname"):
+        return str(item["surname"])
+    words = tokenize(str(item["name"]))
+    first = item.get("country") in _FAMILY_FIRST and len(words) > 1
+    surname = words[0] if first else words[-1]
+    if len(surname) < (2 if first else 3) or not surname[:1].isupper():
+        return None
+    return None if _ROMAN.fullmatch(surname) else surname
+
+
+# Countries whose names put the family name first, as English news keeps them.
+_FAMILY_FIRST = frozenset(["CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "SGP", "KHM"])
 
 
 def _handovers(terms: list[Entry]) -> list[Entry]:

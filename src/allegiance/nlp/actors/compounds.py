@@ -18,6 +18,7 @@ from ...records import Actor
 from .drafts import (
     COLLECTIVES,
     COUNTRYISH,
+    FORMER,
     Draft,
     agent_at,
     by_token,
@@ -27,10 +28,8 @@ from .drafts import (
 
 # Sectors whose bare agent nouns ("the rebels", "police", "lawmakers", "the judiciary",
 # "students", "local media") belong to the country last named as a place: the parties of a
-# story's country, its society, and its state's organs at home.
-_AT_HOME = frozenset(
-    ["REB", "INS", "OPP", "SEP", "UAF", "CVL", "REF", "MIL", "COP", "LEG", "JUD", "EDU", "MED"]
-)
+# story's country, its society, its state's organs at home, and its former officials.
+_AT_HOME = frozenset("REB INS OPP SEP UAF CVL REF MIL COP LEG JUD EDU MED ELI".split())
 # Sentences over which a place named stays the country of bare agent nouns (0: its own).
 _PLACE_REACH = 2
 # Plural nouns for a state's own apparatus, which a story names bare when the state is the
@@ -38,6 +37,11 @@ _PLACE_REACH = 2
 # envoys are as often a third party's.
 _STATE_PLURALS = frozenset(
     ["officials", "authorities", "ministers", "ministries", "officers", "leaders"]
+)
+# Nouns of people who speak or act for someone: "a spokesman for X" is X's.
+_SPEAKERS = frozenset(
+    "spokesman spokeswoman spokesperson spokesmen spokeswomen envoy envoys representative "
+    "representatives ambassador emissary adviser advisor aide aides".split()
 )
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
@@ -127,6 +131,10 @@ class Compounder:
         story: str | None = None,
     ) -> Draft | None:
         owner, loyal, end = _owner(tok, index)
+        if sector in sectors.STATE and _former(tok):
+            # "the former prime minister", "a former Russian spy": a former official acting
+            # privately, not the office's holder today (GUIDELINES' ELI)
+            sector = "ELI"
         own = self.kb.title_country([t.text for t in doc[tok.left_edge.i : tok.i + 1]])
         if own is not None and sector in sectors.STATE and not _country_owned(owner):
             # "the Home Secretary", "Lord Chancellor": an office only one state has (the
@@ -174,9 +182,10 @@ class Compounder:
         story: str | None,
     ) -> Draft | None:
         """An agent noun the text gives no owner: whose the story's context says it is."""
-        definite = any(c.lower_ == "the" for c in tok.children)
-        if last_state and sector == "GOV" and definite and tok.tag_ in ("NN", "NNP"):
-            # "the ministry said", "the government": the government last named.
+        modifier = tok.dep_ in ("compound", "amod", "nmod")
+        if last_state and sector == "GOV" and not modifier and tok.tag_ in ("NN", "NNP"):
+            # "the ministry said", "the government", "a spokesman": the government last
+            # named ("the government assault" names no one: the noun only qualifies).
             actor = self.country_agent(last_state, sector)
             return Draft(first, tok.i + 1, actor, "the government last named", "agent", head=tok.i)
         named = _last_of_sector(index, sector, first)
@@ -200,6 +209,11 @@ class Compounder:
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
             )
         return None
+
+
+def _former(tok: Token) -> bool:
+    """An agent noun said to be past: "former minister", "ex-president"."""
+    return any(fold(c.text) in FORMER for c in tok.children if c.dep_ in ("amod", "advmod"))
 
 
 def _country_owned(owner: Draft | None) -> bool:
@@ -301,9 +315,14 @@ def _modifier_owner(
             return d, loyal, tok.i + 1
         if d is not None and d.is_place and d.actor.country:
             return d, False, tok.i + 1
-    if child.dep_ == "prep" and child.lower_ in ("of", "in", "from", "throughout", "across"):
+    # "a spokesman for President Arafat", "the envoy for the EU": whom he speaks for
+    speaks_for = child.lower_ == "for" and fold(tok.text) in _SPEAKERS
+    if child.dep_ == "prep" and (
+        speaks_for or child.lower_ in ("of", "in", "from", "throughout", "across")
+    ):
         for obj in child.children:
-            if obj.i in index and (child.lower_ == "of" or index[obj.i].is_place):
+            d = index.get(obj.i)
+            if d is not None and (child.lower_ in ("of", "for") or d.is_place):
                 return index[obj.i], False, index[obj.i].end
     return None, False, tok.i + 1
 

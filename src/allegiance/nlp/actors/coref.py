@@ -161,6 +161,8 @@ def office_holders(doc: Doc, drafts: list[Draft], kb: KnowledgeBase, when: date 
         head = doc[d.head]
         if d.kind != "agent" or not d.actor.country or head.tag_ in ("NNS", "NNPS"):
             continue
+        if d.actor.sector == "ELI":
+            continue  # "the former prime minister" is not today's
         office = office_title(doc, d.head)
         if fold(head.text) == "counterpart":
             office = _counterpart_office(head, drafts, kb, when)

@@ -34,6 +34,8 @@ PLACE_PREPS = frozenset(
     ]
 )
 # Country-like kinds: a place when used as one, the state otherwise.
+# Words that put a title in the past: "former president", "ex-minister".
+FORMER = frozenset(["former", "ex", "ex-", "erstwhile", "onetime", "one-time"])
 COUNTRYISH = frozenset(["country", "former", "capital", "seat", "demonym"])
 # Kinds preferred when one alias names several entries.
 KIND_RANK = {

@@ -26,6 +26,15 @@ from ...knowledge.kb import Entry, KnowledgeBase, fold, slug
 from ...knowledge.places import Gazetteer
 from ...records import Actor, Mention
 from .compounds import Compounder, regional_peoples
+from .context import (
+    acting_state,
+    main_country,
+    org_country,
+    org_sector,
+    place_countries,
+    story_of,
+    unnamed_story,
+)
 from .coref import (
     as_of,
     bare_capitals,
@@ -38,6 +47,7 @@ from .coref import (
 )
 from .drafts import (
     COUNTRYISH,
+    FORMER,
     KIND_RANK,
     NOT_ACTOR_ENTS,
     PLACE_PREPS,
@@ -54,22 +64,6 @@ def _known_draft(span: Span, actor: Actor, rule: str, kind: str) -> Draft:
         head = span.root.i
         return Draft(span.start, span.end, actor, "a dateline", "place", True, head, text=span.text)
     return Draft(span.start, span.end, actor, rule, kind, head=span.root.i, text=span.text)
-
-
-def _story(named: Counter[str | None]) -> str | None:
-    top = [c for c, _ in named.most_common(2) if c]
-    return top[0] if top else None
-
-
-def _main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
-    """The country the story's names and places point to most."""
-    places = Counter(
-        d.actor.country
-        for d in drafts
-        if d.is_place and d.actor.country and d.rule != "a dateline"  # where it was filed
-    )
-    story = (named + places).most_common(1)
-    return story[0][0] if story else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +96,7 @@ class ActorResolver:
         drafts = regional_peoples(doc, drafts)
         # The story's main country, counted once from its names and places: an official with
         # a title and no nationality serves it, a bare capital and an agent noun belong to it.
-        main = _main_country(named, drafts)
+        main = main_country(named, drafts)
         self._infer_titles(doc, drafts, main)
         corefer_names(doc, drafts)
         drafts += surnames(doc, drafts)
@@ -117,7 +111,7 @@ class ActorResolver:
             # ("East Timor") names that territory whatever the date.
             # The territory's own authorities before statehood (Kosovo's prime minister
             # under UN rule) are not the older state's government: they keep their code.
-            own = d.actor.sector in sectors.STATE
+            own = d.actor.sector in _SERVANTS
             if (
                 d.actor.country
                 and published
@@ -125,6 +119,9 @@ class ActorResolver:
                 and not own
             ):
                 d.actor = replace(d.actor, country=as_of(d.actor.country, published))
+            if acting_state(d):
+                # its code stays the state's, as CAMEO codes "Turkey" (TUR, not TURGOV)
+                d.actor = replace(d.actor, sector="GOV", cameo=d.actor.country)
         return _finish(doc, drafts)
 
     # 1. Knowledge-base names -------------------------------------------------------------
@@ -142,7 +139,8 @@ class ActorResolver:
             if e.kind in ("country", "former", "demonym") and len(m.entries) == 1
         )
         covered = {i for m in matches for i in range(m.start, m.end)}
-        named.update(self._place_countries(doc, covered))
+        named.update(place_countries(doc, covered, self.gazetteer))
+        unnamed_story(named, matches, doc, self.gazetteer)
         # To choose among entries sharing a name ("Congo"), a capital named is evidence too.
         hints = named + Counter(
             m.entries[0].actor.country
@@ -205,20 +203,6 @@ class ActorResolver:
             return False  # a country's name is a town elsewhere only in name
         return context[loc.country] > max(context[entry.actor.country], 0)
 
-    def _place_countries(self, doc: Doc, covered: set[int]) -> Counter[str | None]:
-        """Countries of the places the tagger found that the knowledge base did not."""
-        found: Counter[str | None] = Counter()
-        if self.gazetteer is None:
-            return found
-        for ent in doc.ents:
-            if ent.label_ in ("GPE", "LOC") and not any(
-                i in covered for i in range(ent.start, ent.end)
-            ):
-                loc = self.gazetteer.lookup(ent.text)
-                if loc is not None:
-                    found[loc.country] += 1
-        return found
-
     def _locate(self, drafts: list[Draft], named: Counter[str | None]) -> None:
         """Give places their country and coordinates from the gazetteer."""
         if self.gazetteer is None:
@@ -245,19 +229,21 @@ class ActorResolver:
         drafts = []
         # The country the names the base knows point to most: an unknown party, court or
         # newspaper is that country's own.
-        home = _story(named)
+        home = story_of(named)
         for found in doc.ents:
             ent = _trim(found)
             if ent is None or any(i in taken for i in range(ent.start, ent.end)):
                 continue
-            draft = self._entity_draft(ent, home)
+            draft = self._entity_draft(ent, home, known, named)
             if draft is not None:
                 drafts.append(draft)
         taken |= {i for d in drafts for i in range(d.start, d.end)}
         drafts += self._gazetteer_words(doc, taken)
         return drafts
 
-    def _entity_draft(self, ent: Span, home: str | None) -> Draft | None:
+    def _entity_draft(
+        self, ent: Span, home: str | None, known: list[Draft], named: Counter[str | None]
+    ) -> Draft | None:
         """A draft for a named entity the knowledge base does not know, or None."""
 
         def draft(
@@ -291,7 +277,12 @@ class ActorResolver:
         if label == "ORG" and self._titled_name(ent):
             return draft("person", "named entity: titled person")
         if label == "ORG":
-            sector = self._sector_of(ent)
+            sector = org_sector(ent, self.kb)
+            own = org_country(ent, known, named, self.kb, self.gazetteer)
+            if own is not None:
+                # "the US Justice Department", "Columbus Police Department", "Ethiopia's
+                # House of People's Representatives": the country its name or owner gives.
+                return draft("org", "named entity: organisation of a named country", own, sector)
             # A party, court or newspaper the base does not know is the story's own.
             country = home if sector in sectors.DOMESTIC_ORGS else None
             return draft("org", "named entity: organisation", country, sector)
@@ -368,13 +359,6 @@ class ActorResolver:
         name = words[title[-1] + 1 :]
         return len(name) >= 2 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name)
 
-    def _sector_of(self, span: Span) -> str | None:
-        for tok in reversed(span):
-            sector = self.kb.agents.get(fold(tok.text)) or self.kb.agents.get(fold(tok.lemma_))
-            if sector:
-                return sector
-        return None
-
     # 3. Titles and appositions -----------------------------------------------------------
     def _infer_titles(self, doc: Doc, drafts: list[Draft], main: str | None) -> None:
         index = by_token(drafts)
@@ -389,12 +373,13 @@ class ActorResolver:
                 d.actor = replace(d.actor, sector="IGO", office=title)
                 d.rule += " + title in an organisation"
                 continue
-            if sector and (d.actor.sector is None or sector in _ROLES):
+            past = sector == "ELI" and title is not None and _former_title(doc, d)
+            if sector and (d.actor.sector is None or sector in _ROLES or past):
                 # A role the sentence gives ("rebel leader Laurent Kabila") is his role that
                 # day, whatever office the base knows him in at another date.
                 d.actor = replace(d.actor, sector=sector, office=d.actor.office or title)
                 d.rule += " + title gives sector"
-            if d.actor.country is None and d.actor.sector in sectors.STATE and main:
+            if d.actor.country is None and d.actor.sector in _SERVANTS and main:
                 # "President Laurent Gbagbo said in Abidjan": an official with a title and no
                 # nationality serves the country the story is about.
                 d.actor = replace(d.actor, country=main)
@@ -423,6 +408,10 @@ class ActorResolver:
                 found, first = agent_at(self.kb, doc, tok)
                 if found and not other:
                     sector, title = found, doc[max(first, span.start) : tok.i + 1].text
+                    if sector in sectors.STATE and any(
+                        fold(t.text) in FORMER for t in doc[span.start : first]
+                    ):
+                        sector = "ELI"  # "former President Park Geun-hye" acts privately
             # An office only one state has: "Home Secretary Charles Clarke" is British.
             country = country or self.kb.title_country([t.text for t in span])
         return country, sector, title
@@ -436,6 +425,11 @@ _MADE = frozenset(["made", "built", "designed", "manufactured", "produced", "sty
 def _made_in(doc: Doc, end: int) -> bool:
     """Whether a demonym is followed by "-made", "-built" and the like."""
     return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _MADE
+
+
+def _former_title(doc: Doc, d: Draft) -> bool:
+    """Whether the words before a name put his title in the past ("former President Park")."""
+    return any(fold(t.text) in FORMER for t in doc[doc[d.head].left_edge.i : d.start])
 
 
 def _honorific(tok: Token) -> bool:
@@ -462,6 +456,9 @@ def _trim(ent: Span) -> Span | None:
 
 _DASHES = frozenset(["-", "–", "—"])
 # Sectors a title gives that say who a known person is on the day, over the base's office.
+# Sectors of people who serve or served a state: with a title and no nationality, the
+# story's country's.
+_SERVANTS = sectors.STATE | {"ELI"}
 _ROLES = frozenset(["OPP", "REB", "INS", "SEP", "UAF"])
 # Nouns whose "of" names a place: "the city of Goma".
 _SETTLEMENTS = frozenset(["city", "town", "village", "capital", "province", "region", "district"])

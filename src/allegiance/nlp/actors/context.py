@@ -1,0 +1,182 @@
+"""What an article is about: the country its names point to, where it was filed from, and
+the country and sector an organisation's own name gives ("the US Justice Department").
+
+These settle the actors the text names without a country: a bare agent noun, an unknown
+person with a title, a party or court the knowledge base does not know.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span
+
+from ...knowledge import sectors
+from ...knowledge.kb import KnowledgeBase, Match, fold
+from ...knowledge.places import Gazetteer
+from .drafts import COUNTRYISH, Draft
+
+
+def story_of(named: Counter[str | None]) -> str | None:
+    """The country the names the base knows point to most."""
+    top = [c for c, _ in named.most_common(2) if c]
+    return top[0] if top else None
+
+
+def main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
+    """The country the story's names and places point to most."""
+    places = Counter(
+        d.actor.country
+        for d in drafts
+        if d.is_place and d.actor.country and d.rule != "a dateline"  # where it was filed
+    )
+    # The people the base knows speak for their countries too: Blair and Straw make a
+    # BBC story on Iraq a British one.
+    people = Counter(d.actor.country for d in drafts if d.kind == "person" and d.actor.country)
+    story = (named + places + people).most_common(1)
+    return story[0][0] if story else None
+
+
+def people_countries(matches: Sequence[Match]) -> Counter[str | None]:
+    """The countries of the people and groups the base knows by one entry."""
+    return Counter(
+        m.entries[0].actor.country
+        for m in matches
+        if len(m.entries) == 1
+        and m.entries[0].kind in ("person", "group")
+        and m.entries[0].actor.country
+    )
+
+
+def filed_from(doc: Doc, gazetteer: Gazetteer | None) -> Counter[str | None]:
+    """The country of the place a story was filed from ("MARGAO: ...", "COLUMBUS, Ohio
+    -"), read from the capitals that open it, whatever the tagger made of them."""
+    found: Counter[str | None] = Counter()
+    words = []
+    for tok in doc[:4]:
+        if not (tok.is_alpha and tok.text.isupper() and len(tok.text) > 1):
+            break
+        words.append(tok.text)
+    if gazetteer is None or not words:
+        return found
+    loc = gazetteer.lookup(" ".join(words))
+    if loc is not None:
+        found[loc.country] += 1
+    return found
+
+
+def org_sector(span: Span, kb: KnowledgeBase) -> str | None:
+    """The sector an organisation's name gives: its head word first ("House of People's
+    Representatives" is a house, LEG), else its last agent word."""
+    root = span.root
+    # a state organ before the head ("Police Department") says more than the head
+    organs = [
+        c
+        for c in root.lefts
+        if c.dep_ == "compound" and kb.agents.get(fold(c.text)) in sectors.STATE
+    ]
+    for tok in (*organs, root, *reversed(span)):
+        word = fold(tok.text)
+        sector = INSTITUTIONS.get(word) or kb.agents.get(word) or kb.agents.get(fold(tok.lemma_))
+        if sector:
+            return sector
+    return None
+
+
+def org_country(
+    ent: Span,
+    known: list[Draft],
+    named: Counter[str | None],
+    kb: KnowledgeBase,
+    gazetteer: Gazetteer | None,
+) -> str | None:
+    """The country an organisation's name holds ("US", "Nigerian", a town of a country
+    the article names, before its head word) or its possessor names ("Ethiopia's ..."),
+    if any. A town counts only when a city of a country the article names: "Federal",
+    "Liberal" and "Lord" are towns somewhere."""
+    doc = ent.doc
+    for d in known:
+        inside = ent.start <= d.start and d.end <= ent.end
+        owner = d.end == ent.start - 1 and doc[d.end].tag_ == "POS"
+        if (inside or owner) and d.kind in COUNTRYISH and d.actor.country:
+            return d.actor.country
+    for m in kb.find([t.text for t in ent]):
+        entries = {e.actor.country for e in m.entries if e.kind in COUNTRYISH}
+        if len(entries) == 1 and len(m.entries) == 1:
+            return entries.pop()
+    words = []
+    for tok in ent:
+        if tok.i >= ent.root.i or not (tok.pos_ == "PROPN" and tok.text[:1].isupper()):
+            break
+        words.append(tok.text)
+    while words and gazetteer is not None:
+        loc = gazetteer.lookup(" ".join(words), named)
+        if loc is not None and named[loc.country] > 0 and loc.population >= TOWN:
+            return loc.country
+        words.pop()
+    return None
+
+
+# Head words of organisations' names and the sector they give ("Election Commission",
+# "Central Bureau of Investigation", "Border Security Force", "Radio Sveti Jovan"); as bare
+# nouns ("the commission") they name no one in particular and stay out of agents.yaml.
+INSTITUTIONS = {
+    **dict.fromkeys(
+        "commission council committee department agency office bureau board registrar "
+        "secretariat directorate inspectorate".split(),
+        "GOV",
+    ),
+    **dict.fromkeys("assembly house chamber duma knesset majlis".split(), "LEG"),
+    **dict.fromkeys("force guard command".split(), "MIL"),
+    **dict.fromkeys("radio television tv broadcasting newspaper gazette herald".split(), "MED"),
+}
+# People a town must have to name an organisation's country ("Liberal", "Lord" are towns).
+TOWN = 100_000
+
+
+def place_countries(
+    doc: Doc, covered: set[int], gazetteer: Gazetteer | None
+) -> Counter[str | None]:
+    """Countries of the places the tagger found that the knowledge base did not."""
+    found: Counter[str | None] = Counter()
+    if gazetteer is None:
+        return found
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "LOC") and not any(
+            i in covered for i in range(ent.start, ent.end)
+        ):
+            loc = gazetteer.lookup(ent.text)
+            if loc is not None:
+                found[loc.country] += 1
+    return found
+
+
+def acting_state(d: Draft) -> bool:
+    """A state named by its name, former name, capital or seat where it is not a place:
+    "Turkey said", "Moscow denied", "it" for Turkey. It acts through its government, and the
+    coders of the news gold and of our training articles code it so (GOV for about seven of
+    ten such names, no sector for two). Its id and code stay the state's ("TUR"), so the
+    camps and the CAMEO codes are unchanged; a people ("Turks", "Turkish") keeps no
+    sector."""
+    return (
+        d.kind in STATE_NAMES
+        and not d.is_place
+        and d.actor.kind == "country"
+        and d.actor.sector is None
+    )
+
+
+STATE_NAMES = frozenset(["country", "former", "capital", "seat", "pronoun"])
+
+
+def unnamed_story(
+    named: Counter[str | None], matches: Sequence[Match], doc: Doc, gazetteer: Gazetteer | None
+) -> None:
+    """A story that names no country ("the Tories", "Columbus police", Goa's chief minister)
+    is about the country of the people and parties it names, else of the place it was filed
+    from: ``named`` gets that evidence when it has none."""
+    if not +named:
+        named.update(people_countries(matches))
+    if not +named:
+        named.update(filed_from(doc, gazetteer))
