@@ -552,3 +552,25 @@ def test_people_an_event_happens_to_are_civilians_of_the_place(pipeline):
         pipeline, "A bomb exploded in a market in Baghdad. Two passersby and a man were hurt."
     )
     assert found["passersby"][1:3] == ("IRQ", "CVL")
+
+
+def test_a_party_name_several_countries_share_is_settled_by_the_people_named(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "Tony Blair said the bill would pass. The Tories said they would vote against it, and "
+        "the party would not give way.",
+        date(2005, 3, 10),
+    )
+    assert found["Tories"][1] == "GBR"
+    assert found["party"][1] == "GBR"
+
+
+def test_a_title_gives_an_unknown_persons_country_over_the_storys(pipeline):
+    found = resolve_sectors(
+        pipeline,
+        "Iran denied the charge in Tehran. Iran's ally was accused by Yemeni President Mansour "
+        "Hadi of arming rebels, Iran said.",
+        date(2017, 12, 15),
+    )
+    hadi = next(k for k in found if k.endswith("Hadi"))
+    assert found[hadi][1] == "YEM"

@@ -191,10 +191,11 @@ class Compounder:
         named = _last_of_sector(index, sector, first)
         if (
             named is not None
-            and sector in ("REB", "INS", "OPP", "SEP")
+            and sector in ("REB", "INS", "OPP", "SEP", "PTY")
             and named.country in (last_place, story)
         ):
-            # "the rebels" after "Houthi rebels": the group last named, not the last country
+            # "the rebels" after "Houthi rebels", "the party" after "the Tories": the group
+            # last named, not the last country
             return Draft(first, tok.i + 1, named, "the group last named", "agent", head=tok.i)
         if sector == "GOV" and _bare_officials(tok) and (last_state or last_place):
             # "officials said", "the authorities": the state last named, else the country

@@ -31,6 +31,7 @@ from .context import (
     main_country,
     org_country,
     org_sector,
+    people_countries,
     place_countries,
     story_of,
     unnamed_story,
@@ -142,10 +143,15 @@ class ActorResolver:
         named.update(place_countries(doc, covered, self.gazetteer))
         unnamed_story(named, matches, doc, self.gazetteer)
         # To choose among entries sharing a name ("Congo"), a capital named is evidence too.
-        hints = named + Counter(
-            m.entries[0].actor.country
-            for m in matches
-            if len(m.entries) == 1 and m.entries[0].kind == "capital"
+        # So are the people it names: Blair makes "the Tories" Britain's.
+        hints = (
+            named
+            + people_countries(matches)
+            + Counter(
+                m.entries[0].actor.country
+                for m in matches
+                if len(m.entries) == 1 and m.entries[0].kind == "capital"
+            )
         )
         drafts: list[Draft] = []
         for m in matches:
@@ -269,7 +275,7 @@ class ActorResolver:
         if label == "PERSON" and home and self._personal(ent):
             # Someone the base does not know, named as people are, in a story about one
             # country: most often one of its own (a minister, a witness, a party figure).
-            return draft("person", "named entity: person in the story's country", home)
+            return draft("person", _STORY_PERSON, home)
         if label == "PERSON":
             return draft("person", "named entity: person")
         if label == "ORG" and self._only_agent_words(ent):
@@ -366,7 +372,8 @@ class ActorResolver:
             if d.kind != "person":
                 continue
             country, sector, title = self._title_of(doc, d, index)
-            if d.actor.country is None and country:
+            guessed = d.rule == _STORY_PERSON  # a title's country outranks the story's
+            if (d.actor.country is None or guessed) and country:
                 d.actor = replace(d.actor, country=country)
                 d.rule += " + title gives country"
             if sector == "IGO":
@@ -456,6 +463,7 @@ def _trim(ent: Span) -> Span | None:
 
 _DASHES = frozenset(["-", "–", "—"])
 # Sectors a title gives that say who a known person is on the day, over the base's office.
+_STORY_PERSON = "named entity: person in the story's country"
 # Sectors of people who serve or served a state: with a title and no nationality, the
 # story's country's.
 _SERVANTS = sectors.STATE | {"ELI"}
