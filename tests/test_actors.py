@@ -574,3 +574,11 @@ def test_a_title_gives_an_unknown_persons_country_over_the_storys(pipeline):
     )
     hadi = next(k for k in found if k.endswith("Hadi"))
     assert found[hadi][1] == "YEM"
+
+
+def test_a_bare_title_before_a_name_stands_for_the_person(pipeline):
+    text = "Croatian Prime Minister Ivo Sanader said Zagreb would cooperate with the tribunal."
+    start = text.index("Prime Minister")
+    (mention,) = pipeline.resolve_spans(text, date(2005, 12, 10), [(start, start + 14)])
+    assert mention is not None and mention.actor.kind == "person"
+    assert mention.actor.country == "HRV"

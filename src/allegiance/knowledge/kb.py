@@ -227,7 +227,7 @@ def packaged_files() -> dict[str, list[Any]]:
     files = {
         "countries": [root / "countries.yaml"],
         "igos": [root / "igos.yaml"],
-        "groups": [root / "armed_groups.yaml", root / "parties.yaml"],
+        "groups": [root / "armed_groups.yaml", root / "parties.yaml", root / "agencies.yaml"],
         "people": people,
         "agents": [root / "agents.yaml"],
     }
@@ -402,7 +402,9 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             name=item["name"],
             country=item.get("country"),
             sector=item.get("sector"),
-            kind="group",
+            # A body of the state known by its own name ("the FBI", "Mossad") is the state's
+            # organ, as "the US Justice Department" is: not a group of its own in the camps.
+            kind="agent" if item.get("organ") else "group",
         )
         active = item.get("active") or [None, None]
         start, end = parse_date(active[0]), parse_date(active[1], end=True)

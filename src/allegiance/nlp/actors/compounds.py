@@ -30,7 +30,9 @@ from .drafts import (
 # "students", "local media") belong to the country last named as a place: the parties of a
 # story's country, its society, its state's organs at home, and its former officials.
 _AT_HOME = frozenset("REB INS OPP SEP UAF CVL REF MIL COP LEG JUD EDU MED ELI".split())
-# Sentences over which a place named stays the country of bare agent nouns (0: its own).
+# Sentences over which a state named stays the owner of "the government", "officials", and
+# a place named the country of bare agent nouns (0: its own sentence only).
+_STATE_REACH = 2
 _PLACE_REACH = 2
 # Plural nouns for a state's own apparatus, which a story names bare when the state is the
 # one it has just named ("the authorities said", "the leaders agreed"); negotiators and
@@ -91,7 +93,7 @@ class Compounder:
             # A place named sentences ago ("the US" in a story from Kinshasa) does not own
             # "the troops" here; the story's country does.
             near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
-            recent = last_state is not None and sentence - state_at <= _PLACE_REACH
+            recent = last_state is not None and sentence - state_at <= _STATE_REACH
             state = last_state if recent or not story else story
             draft = self._compose(doc, tok, first, sector, index, near or story, state, story)
             if draft:

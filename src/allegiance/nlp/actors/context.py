@@ -25,7 +25,7 @@ def story_of(named: Counter[str | None]) -> str | None:
 
 
 def main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
-    """The country the story's names and places point to most."""
+    """The country the story's names, places and known people point to most."""
     places = Counter(
         d.actor.country
         for d in drafts

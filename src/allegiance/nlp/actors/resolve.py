@@ -49,13 +49,13 @@ from .coref import (
 from .drafts import (
     COUNTRYISH,
     FORMER,
-    KIND_RANK,
     NOT_ACTOR_ENTS,
     PLACE_PREPS,
     Draft,
     agent_at,
     by_token,
 )
+from .entries import before_office, choose, fits, titled, unsettled_groups
 
 
 def _known_draft(span: Span, actor: Actor, rule: str, kind: str) -> Draft:
@@ -165,19 +165,19 @@ class ActorResolver:
                 # on the article's date and his country named ("Goma" in a 2023 story about
                 # Kivu is not the Congolese prime minister of 1991). Without it, a full name
                 # earlier still links it (coref), else it is an unknown person or a place.
-                entries = [e for e in m.entries if _fits(e, published, hints) or _titled(span, e)]
+                entries = [e for e in m.entries if fits(e, published, hints) or titled(span, e)]
                 if not entries or not bare_surname(span):
                     continue
                 m = replace(m, entries=tuple(entries))
-            if _unsettled_groups(m.entries, hints):
+            if unsettled_groups(m.entries, hints):
                 continue  # "the Greens" in a story that names none of their countries
             if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
                 continue  # "Chinese-made drones" say where they were built, not who used them
-            entry = _choose(m.entries, published, hints)
+            entry = choose(m.entries, published, hints)
             if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
             actor, rule = entry.actor, f"knowledge base: {entry.kind}"
-            if entry.kind == "person" and _before_office(entry, published):
+            if entry.kind == "person" and before_office(entry, published):
                 # Before the office the base knows him in, his role that day is what the
                 # sentence says ("opposition leader Raila Odinga" in 1997), else unknown.
                 # After it he is most often still in public life in the same camp (another
@@ -472,50 +472,6 @@ _ROLES = frozenset(["OPP", "REB", "INS", "SEP", "UAF"])
 _SETTLEMENTS = frozenset(["city", "town", "village", "capital", "province", "region", "district"])
 
 
-def _before_office(entry: Entry, when: date | None) -> bool:
-    return when is not None and entry.start is not None and when < entry.start
-
-
-def _fits(entry: Entry, when: date | None, hints: Counter[str | None]) -> bool:
-    """Whether the article gives evidence for a person its surname alone names: in office on
-    its date, and his country (or capital) named in it; an official of an organisation
-    (no country) needs only the date."""
-    if when is None or not entry.active(when):
-        return False
-    return entry.actor.country is None or hints.get(entry.actor.country, 0) > 0
-
-
-def _titled(span: Span, entry: Entry) -> bool:
-    """Whether the surname follows the person's own title ("President Obama", "Prime
-    Minister Blair"): evidence of who is meant whatever the date says."""
-    office = (entry.actor.office or "").split()
-    before = span.doc[span.start - 1] if span.start > 0 else None
-    return bool(office) and before is not None and before.text.casefold() == office[-1].casefold()
-
-
-def _unsettled_groups(entries: Sequence[Entry], hints: Counter[str | None]) -> bool:
-    """Whether a name only groups of several countries go by has none of their countries
-    named in the article: no evidence for any of them."""
-    if not all(e.kind == "group" for e in entries):
-        return False
-    countries = {e.actor.country for e in entries}
-    return len(countries) > 1 and not any(hints.get(c, 0) for c in countries)
-
-
-def _choose(entries: Sequence[Entry], when: date | None, named: Counter[str | None]) -> Entry:
-    """Pick among entries sharing an alias: in office on the date, then a country the
-    article names elsewhere, then the kind most likely meant."""
-
-    def rank(e: Entry) -> tuple[int, int, int]:
-        return (
-            0 if e.active(when) else 1,
-            -named.get(e.actor.country, 0),
-            KIND_RANK.get(e.kind, 9),
-        )
-
-    return min(entries, key=rank)
-
-
 def _inside_longer_name(span: Span, entries: Sequence[Entry], covered: set[int]) -> bool:
     """A country name inside a longer person or organisation name is part of that name,
     unless the whole 'name' is made of known names ("Bosnian Serbs" tagged as a person)."""
@@ -581,7 +537,8 @@ def _finish(doc: Doc, drafts: list[Draft]) -> DocActors:
 
 def actor_for_span(doc: Doc, found: DocActors, start: int, end: int) -> Mention | None:
     """The mention that best stands for a character span: the one owning the span's head
-    word, else the first actor mention inside it, else a place inside it."""
+    word, else the first actor mention inside it, else the person a bare title precedes,
+    else a place inside it."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -592,6 +549,12 @@ def actor_for_span(doc: Doc, found: DocActors, start: int, end: int) -> Mention 
     actors_ = [m for m in inside if m is not None and not m.is_place]
     if actors_:
         return actors_[0]
+    if head is None and not inside and span.end < len(doc):
+        # A title just before a name ("Prime Minister" of "Prime Minister Ivo Sanader")
+        # stands for the person named.
+        after = found.at(doc[span.end])
+        if after is not None and after.actor.kind == "person":
+            return after
     return head or (inside[0] if inside else None)
 
 
