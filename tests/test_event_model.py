@@ -150,6 +150,25 @@ def test_a_sentence_never_sets_two_actors_on_one_side_and_against_each_other():
     ]
 
 
+def test_a_backing_gives_way_to_hostility_the_sentences_just_before_read():
+    # "Chavez accused Uribe of sabotage. 'Uribe went to dynamite it,' Chavez said": a
+    # backing the model adds in the second sentence gives way to the first's accusation.
+    from allegiance.nlp.events.decide import _one_side, hostile_pairs
+
+    doc, actors = parse(SENT, TABLE)
+    lex = load_lexicon()
+
+    def coded(weights):
+        model = _model({"p:nsubj|prep_pobj": weights}, threshold=0.1)
+        return EventExtractor(lex, model=model).extract(doc, actors, None)
+
+    (accuse,) = coded({"ACCUSE": 5.0})
+    (support,) = coded({"SUPPORT": 5.0})
+    added = [(doc[0], support)]
+    assert list(_one_side(added, [support])) == added  # nothing hostile: it stands
+    assert list(_one_side(added, [support], hostile_pairs([accuse]))) == []
+
+
 def test_dev_settings_are_admissible_only_with_mostly_right_backings():
     from allegiance.quality.train import DevScore
 

@@ -10,8 +10,8 @@ that the rules did not read for the pair (a pair can be the subject of an accusa
 demand in one sentence); such an event takes its trigger from the parse (the word that joins
 the two actors, or the source's verb), its mode from the lexicon when that word signals the
 same type, and its modality, date and place from the trigger's clause as the rules do. A
-backing the model adds gives way to hostility the sentence's events read between the same two
-actors (``_one_side``). Each event's ``rule`` says how it was read.
+backing the model adds gives way to hostility the sentence's (or the two before's) events
+read between the same two actors (``_one_side``). Each event's ``rule`` says how it was read.
 """
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ def decide_sentence(
     published: date | None,
     rules: list[Event],
     own_country: OwnCountry,
+    hostile: frozenset[frozenset[str]] = frozenset(),
 ) -> Iterator[tuple[Token, Event]]:
-    """Each event the model finds in a sentence, with the verb whose clause holds it."""
+    """Each event the model finds in a sentence, with the verb whose clause holds it;
+    ``hostile`` holds the pairs of actors the sentences just before set against each other."""
     found = sentence_candidates(sent, actors)
     if not found:
         return
@@ -65,17 +67,26 @@ def decide_sentence(
                     _new_event(c, kind, prob, confidence, lex, actors, published, own_country)
                 )
     yield from kept
-    yield from _one_side(added, [e for _, e in kept + added])
+    yield from _one_side(added, [e for _, e in kept + added], hostile)
+
+
+def hostile_pairs(events: list[Event]) -> frozenset[frozenset[str]]:
+    """The pairs of actors events set against each other (either way)."""
+    return frozenset(_between(e) for e in events if e.type in HOSTILE and e.target is not None)
 
 
 def _one_side(
-    added: list[tuple[Token, Event]], sentence: list[Event]
+    added: list[tuple[Token, Event]],
+    sentence: list[Event],
+    before: frozenset[frozenset[str]] = frozenset(),
 ) -> Iterator[tuple[Token, Event]]:
-    """The model's own events but the backings between two actors the sentence's events
-    also set against each other (either way): a sentence never puts two actors on one side
-    and on opposite sides at once, and of the two readings hostility stands, since a wrong
-    backing moves an actor into the other camp while a missed one only lowers a weight."""
-    hostile = {_between(e) for e in sentence if e.type in HOSTILE and e.target is not None}
+    """The model's own events but the backings between two actors the sentence's events,
+    or those of the sentences just before (``before``), set against each other: a passage
+    never puts two actors on one side and on opposite sides at once ("Chavez accused Uribe
+    of sabotage. 'Uribe went to dynamite it,' Chavez said" backs nobody), and of the two
+    readings hostility stands, since a wrong backing moves an actor into the other camp while
+    a missed one only lowers a weight."""
+    hostile = hostile_pairs(sentence) | before
     for verb, e in added:
         if not (e.type in BACKING and e.target is not None and _between(e) in hostile):
             yield verb, e

@@ -23,7 +23,7 @@ from ...records import Actor, Event, Place
 from ..actors.resolve import DocActors
 from .arguments import Arg, Finder, Pair, make_event
 from .constructions import Trigger, object_type, triggers_at
-from .decide import decide_sentence
+from .decide import decide_sentence, hostile_pairs
 from .modality import When, event_date, modality, place
 from .model import EventModel
 from .overrides import ARGUMENTS, EVENT, OBJECTS, Reading, apply
@@ -34,6 +34,8 @@ __all__ = ["EventExtractor", "plover_view"]
 
 # Sentences back that a definite event noun ("the talks") may refer to.
 _ANAPHORA_WINDOW = 3
+# Sentences back whose hostility between two actors a backing the model adds gives way to.
+_HOSTILE_REACH = 2
 
 
 class EventExtractor:
@@ -57,11 +59,17 @@ class EventExtractor:
         if self.model is None:
             return rules
         events: list[Event] = []
+        recent: list[frozenset[frozenset[str]]] = []  # hostile pairs of the last sentences
         for sent in doc.sents:
-            found = decide_sentence(
-                self.model, self.lex, sent, actors, published, rules, self._own_in
-            )
-            events += [e for _, e in found]
+            before = frozenset().union(*recent[-_HOSTILE_REACH:])
+            found = [
+                e
+                for _, e in decide_sentence(
+                    self.model, self.lex, sent, actors, published, rules, self._own_in, before
+                )
+            ]
+            recent.append(hostile_pairs(found))
+            events += found
         return _dedupe(events)
 
     def rule_events(self, doc: Doc, actors: DocActors, published: date | None) -> list[Event]:
