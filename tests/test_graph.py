@@ -135,6 +135,9 @@ def test_state_officials_are_their_state_and_local_government_one_side():
     assert alignment.node_of(lavrov, "SYR") == "RUS"
     assert alignment.node_of(assad, "SYR") == alignment.node_of(army, "SYR") == "SYRGOV"
     assert alignment.node_of(wagner, "SYR") == "wagner"
+    # a body the base does not know, of no known kind, is not its state
+    maker = Actor(id="shahed", name="Shahed Aviation", country="IRN", sector=None, kind="org")
+    assert alignment.node_of(maker, "SYR") == "shahed"
 
 
 def test_a_commander_and_his_group_are_one_party():

@@ -176,6 +176,7 @@ def node_of(actor: Actor, theatre: str, members: Iterable[str] = ()) -> str:
         return f"{actor.country}GOV" if home else str(actor.country)
     if actor.kind in ("group", "igo") or actor.country is None:
         return actor.id
-    if actor.kind == "person" and not actor.sector:
-        return actor.id  # a person of unknown role that day is not his state
+    if actor.kind in ("person", "org") and not actor.sector:
+        # a person of unknown role that day, or a body of unknown kind, is not its state
+        return actor.id
     return actor.code

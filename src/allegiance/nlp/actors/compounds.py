@@ -76,7 +76,12 @@ class Compounder:
             if here and here.actor.country and here.is_place and here.rule != "a dateline":
                 # (where a story was filed from says nothing of whose its "troops" are)
                 last_place, placed_at = here.actor.country, sentence
-            elif here and here.actor.country and here.actor.sector in (None, "GOV"):
+            elif (
+                here
+                and here.actor.country
+                and here.actor.sector in (None, "GOV")
+                and here.actor.kind != "org"  # a company or club is no state named
+            ):
                 last_state, state_at = here.actor.country, sentence
             elif found and found[-1].head < tok.i and found[-1].actor.sector == "GOV":
                 last_state = found[-1].actor.country or last_state
