@@ -582,14 +582,3 @@ def test_a_bare_title_before_a_name_stands_for_the_person(pipeline):
     (mention,) = pipeline.resolve_spans(text, date(2005, 12, 10), [(start, start + 14)])
     assert mention is not None and mention.actor.kind == "person"
     assert mention.actor.country == "HRV"
-
-
-def test_an_unknown_company_is_of_the_storys_country_but_names_no_state(pipeline):
-    found = resolve_sectors(
-        pipeline,
-        "Iran denied the charge. Shahed Aviation Industries built the drones, and Amnesty "
-        "International said the strikes killed civilians.",
-        date(2022, 10, 20),
-    )
-    assert found["Shahed Aviation Industries"][1] == "IRN"
-    assert found["Amnesty International"][1] is None  # works across countries

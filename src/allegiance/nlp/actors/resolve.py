@@ -289,11 +289,8 @@ class ActorResolver:
                 # "the US Justice Department", "Columbus Police Department", "Ethiopia's
                 # House of People's Representatives": the country its name or owner gives.
                 return draft("org", "named entity: organisation of a named country", own, sector)
-            # An organisation the base does not know is most often the story's own (a party,
-            # a court, a newspaper, a company, a local body); one whose name says it is
-            # international stays without a country.
-            unsure = sector is None and (_international(ent) or _bare_word(ent))
-            country = None if sector == "IGO" or unsure else home
+            # A party, court or newspaper the base does not know is the story's own.
+            country = home if sector in sectors.DOMESTIC_ORGS else None
             return draft("org", "named entity: organisation", country, sector)
         if label in ("GPE", "LOC", "FAC") or (
             label == "NORP" and self.gazetteer is not None and ent.text in self.gazetteer
@@ -435,27 +432,6 @@ _MADE = frozenset(["made", "built", "designed", "manufactured", "produced", "sty
 def _made_in(doc: Doc, end: int) -> bool:
     """Whether a demonym is followed by "-made", "-built" and the like."""
     return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _MADE
-
-
-def _bare_word(ent: Span) -> bool:
-    """A one-word 'organisation' that is no acronym ("State", "Powers", a district the
-    tagger misread): too little to say whose it is."""
-    words = [t for t in ent if not t.is_punct]
-    return len(words) == 1 and not words[0].text.isupper()
-
-
-def _international(ent: Span) -> bool:
-    """Whether an organisation's name says it works across countries ("Amnesty
-    International", "World Food Programme", "Nordic monitors")."""
-    return any(fold(t.text) in _ACROSS for t in ent)
-
-
-# Words in the names of organisations that belong to no one country.
-_ACROSS = frozenset(
-    "international world global nordic europe european african asian arab islamic united "
-    "nations "
-    "transparency amnesty watch".split()
-)
 
 
 def _former_title(doc: Doc, d: Draft) -> bool:
