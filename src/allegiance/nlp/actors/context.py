@@ -40,12 +40,15 @@ def main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
 
 def people_countries(matches: Sequence[Match]) -> Counter[str | None]:
     """The countries of the people and groups the base knows by one entry."""
+    return sole_countries(matches, ("person", "group"))
+
+
+def sole_countries(matches: Sequence[Match], kinds: Sequence[str]) -> Counter[str | None]:
+    """The countries of the names of these kinds that have one entry in the base."""
     return Counter(
         m.entries[0].actor.country
         for m in matches
-        if len(m.entries) == 1
-        and m.entries[0].kind in ("person", "group")
-        and m.entries[0].actor.country
+        if len(m.entries) == 1 and m.entries[0].kind in kinds and m.entries[0].actor.country
     )
 
 
@@ -171,12 +174,16 @@ STATE_NAMES = frozenset(["country", "former", "capital", "seat", "pronoun"])
 
 
 def unnamed_story(
-    named: Counter[str | None], matches: Sequence[Match], doc: Doc, gazetteer: Gazetteer | None
+    named: Counter[str | None],
+    people: Counter[str | None],
+    doc: Doc,
+    gazetteer: Gazetteer | None,
 ) -> None:
     """A story that names no country ("the Tories", "Columbus police", Goa's chief minister)
     is about the country of the people and parties it names, else of the place it was filed
-    from: ``named`` gets that evidence when it has none."""
+    from: ``named`` gets that evidence when it has none (``people``: the countries of the
+    people and groups it names, ``people_countries``)."""
     if not +named:
-        named.update(people_countries(matches))
+        named.update(people)
     if not +named:
         named.update(filed_from(doc, gazetteer))

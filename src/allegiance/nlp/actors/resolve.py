@@ -33,6 +33,7 @@ from .context import (
     org_sector,
     people_countries,
     place_countries,
+    sole_countries,
     story_of,
     unnamed_story,
 )
@@ -141,18 +142,11 @@ class ActorResolver:
         )
         covered = {i for m in matches for i in range(m.start, m.end)}
         named.update(place_countries(doc, covered, self.gazetteer))
-        unnamed_story(named, matches, doc, self.gazetteer)
+        people = people_countries(matches)
+        unnamed_story(named, people, doc, self.gazetteer)
         # To choose among entries sharing a name ("Congo"), a capital named is evidence too.
         # So are the people it names: Blair makes "the Tories" Britain's.
-        hints = (
-            named
-            + people_countries(matches)
-            + Counter(
-                m.entries[0].actor.country
-                for m in matches
-                if len(m.entries) == 1 and m.entries[0].kind == "capital"
-            )
-        )
+        hints = named + people + sole_countries(matches, ("capital",))
         drafts: list[Draft] = []
         for m in matches:
             span = doc[m.start : m.end]
@@ -380,7 +374,9 @@ class ActorResolver:
                 d.actor = replace(d.actor, sector="IGO", office=title)
                 d.rule += " + title in an organisation"
                 continue
-            past = sector == "ELI" and title is not None and _former_title(doc, d)
+            past = sector in sectors.STATE and _former_title(doc, d)
+            if past:
+                sector = "ELI"  # "former President Park Geun-hye" acts privately
             if sector and (d.actor.sector is None or sector in _ROLES or past):
                 # A role the sentence gives ("rebel leader Laurent Kabila") is his role that
                 # day, whatever office the base knows him in at another date.
@@ -415,10 +411,6 @@ class ActorResolver:
                 found, first = agent_at(self.kb, doc, tok)
                 if found and not other:
                     sector, title = found, doc[max(first, span.start) : tok.i + 1].text
-                    if sector in sectors.STATE and any(
-                        fold(t.text) in FORMER for t in doc[span.start : first]
-                    ):
-                        sector = "ELI"  # "former President Park Geun-hye" acts privately
             # An office only one state has: "Home Secretary Charles Clarke" is British.
             country = country or self.kb.title_country([t.text for t in span])
         return country, sector, title
