@@ -402,7 +402,8 @@ def test_a_dateline_glued_to_the_next_words_is_cut_off(pipeline):
 @pytest.mark.parametrize(
     ("text", "name", "code"),
     [
-        ("Labour criticised the budget in London on Monday.", "Labour", "GBRPTY"),
+        # in opposition in 2021 (its roles in parties.yaml)
+        ("Labour criticised the budget in London on Monday.", "Labour", "GBROPP"),
         ("Likud said the coalition would hold.", "Likud", "ISRPTY"),
         ("The Knesset passed the bill on Monday.", "Knesset", "ISRLEG"),
         ("Germany's Greens left the coalition in Berlin.", "Greens", "DEUPTY"),
@@ -411,6 +412,26 @@ def test_a_dateline_glued_to_the_next_words_is_cut_off(pipeline):
 )
 def test_parties_and_parliaments_are_their_countrys(pipeline, text, name, code):
     assert code_of(resolve(pipeline, text, date(2021, 5, 3)), name) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "name", "code"),
+    [
+        ("The Tories attacked the budget in London.", date(2005, 3, 1), "Tories", "GBROPP"),
+        ("The Tories defended the budget in London.", date(2015, 3, 1), "Tories", "GBRPTY"),
+        ("The Taliban attacked a convoy in Helmand.", date(2006, 5, 1), "Taliban", "AFGINS"),
+        ("The Taliban banned girls' schooling.", date(2022, 5, 1), "Taliban", "AFGGOV"),
+        # undated: Blair's premiership puts the story between 1997 and 2007
+        (
+            "Tony Blair said Tory leader Michael Howard was wrong about the budget.",
+            None,
+            "Michael Howard",
+            "GBROPP",
+        ),
+    ],
+)
+def test_a_group_and_its_posts_take_the_role_of_the_date(pipeline, text, published, name, code):
+    assert code_of(resolve(pipeline, text, published), name) == code
 
 
 def test_a_party_name_several_countries_share_needs_one_of_them_named(pipeline):
@@ -563,6 +584,54 @@ _ANY = object()  # the sector is not what the row is about
             "GBR",
             _ANY,
             id="the party: the party last named",
+        ),
+        pytest.param(
+            "Zaire accused Angolan troops of invading the province.",
+            date(1997, 4, 25),
+            "Angolan troops",
+            "AGO",
+            "MIL",
+            id="a demonym right before the noun owns it, however parsed",
+        ),
+        pytest.param(
+            "A bomb hit an Iraqi army patrol in Baghdad on Monday.",
+            None,
+            "Iraqi army patrol",
+            "IRQ",
+            "MIL",
+            id="a patrol is the force modifying it, of that force's country",
+        ),
+        pytest.param(
+            "Kenya said a police helicopter was fired on near the border.",
+            None,
+            "police helicopter",
+            "KEN",
+            "COP",
+            id="hardware: the agent fielding it",
+        ),
+        pytest.param(
+            "Pakistan said a U.S. drone struck a house near the border.",
+            None,
+            "U.S. drone",
+            "USA",
+            "MIL",
+            id="hardware: a country's is its forces'",
+        ),
+        pytest.param(
+            "CIA Director John Brennan told lawmakers the threat had grown.",
+            None,
+            "John Brennan",
+            "USA",
+            "SPY",
+            id="a generic title in a named body: the body's sector",
+        ),
+        pytest.param(
+            "Police arrested six people on Monday after officers searched a home.",
+            None,
+            "officers",
+            None,
+            "COP",
+            id="an agent noun of a story naming no country keeps its sector",
         ),
     ],
 )

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from allegiance import alignment
+from allegiance.alignment.ties import placeable
 from allegiance.corpus.run import ingest
 from allegiance.corpus.store import Store
-from allegiance.records import RawDoc, Rejected
+from allegiance.records import Actor, RawDoc, Rejected
 from allegiance.settings import Settings
 from conftest import EXAMPLES, shared_path
 from seedcheck import actor_matches
@@ -128,3 +129,15 @@ def test_seed_camps_and_rivals_without_a_store(pipeline):
     assert {pair["a"]["id"], pair["b"]["id"]} == {"RUS", "TUR"}
     assert {t["theatre"] for t in pair["theatres"]} == {"Libya", "Syria"}
     assert pair["contact"] and pair["contacts"][0]["type"] == "CONSULT"
+
+
+def test_agents_of_no_country_stand_in_no_camp(pipeline):
+    # A local story naming no country: its police are nobody's police in a camp (every such
+    # story's would otherwise be one node), though its events are still extracted.
+    text = "Headline\n\nPolice arrested two protesters on Monday after officers raided a home."
+    result = pipeline.run(RawDoc(None, "t", text, published=date(2020, 6, 15)))
+    assert not isinstance(result, Rejected)
+    assert result.events and result.events[0].source.actor.country is None
+    assert alignment.ties_from_results([result]) == []
+    assert not placeable(Actor("COP", "police", None, "COP", kind="agent"))
+    assert placeable(Actor("KENCOP", "Kenyan police", "KEN", "COP", kind="agent"))

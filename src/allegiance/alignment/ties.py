@@ -93,6 +93,8 @@ def ties_from_results(results: Iterable[ArticleResult]) -> list[Tie]:
         for ev in result.events:
             if ev.target is None or ev.target.implied or ev.target.actor.id == ev.source.actor.id:
                 continue  # an implied recipient (a domestic act's own country) is no tie
+            if not (placeable(ev.source.actor) and placeable(ev.target.actor)):
+                continue
             eid = event_id(ev)
             sources[eid].add(result.article.id)
             said = Evidence(result.article.id, ev.sentence, ev.modality)
@@ -122,7 +124,14 @@ def ties_from_results(results: Iterable[ArticleResult]) -> list[Tie]:
 
 def ties_from_rows(rows: Iterable[dict[str, Any]]) -> list[Tie]:
     """Ties of the events a store holds, from its ``Store.ties`` rows."""
-    return [_tie_of_row(row) for row in rows]
+    ties = (_tie_of_row(row) for row in rows)
+    return [t for t in ties if placeable(t.source) and placeable(t.target)]
+
+
+def placeable(actor: Actor) -> bool:
+    """Whether an actor can stand in a camp: "police" of a story that names no country are
+    nobody's police there (every such story's would be one node)."""
+    return not (actor.kind == "agent" and actor.country is None)
 
 
 def _tie_of_row(row: dict[str, Any]) -> Tie:

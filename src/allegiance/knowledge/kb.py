@@ -106,6 +106,10 @@ class KnowledgeBase:
     countries: dict[str, Actor] = field(default_factory=dict)
     offices: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     terms: dict[str, list[tuple[str, str, Entry]]] = field(default_factory=dict)
+    # A group's sector by period where it changed ("roles:"): the Taliban governed 1996-2001.
+    roles: dict[str, list[tuple[date, date | None, str]]] = field(default_factory=dict)
+    # Person id -> (the group he leads, its active years), from the groups' ``leader`` lists.
+    led: dict[str, tuple[Actor, date | None, date | None]] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # ISO3 -> first capital
     # Folded words of an office only one state has ("home secretary") -> its ISO3 code.
     titles: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -162,6 +166,22 @@ class KnowledgeBase:
             if entry.active(when):
                 return country, office
         return None
+
+    def sector_on(self, actor: Actor, when: date | None) -> str | None:
+        """A group's sector on a date: the role the base gives for that period (a party in
+        opposition, rebels who took power), else its own."""
+        for start, end, sector in self.roles.get(actor.id, []) if when else []:
+            if start <= when and (end is None or when <= end):
+                return sector
+        return actor.sector
+
+    def leads(self, person: Actor, when: date | None) -> str | None:
+        """The sector of the group a person leads, as it was on a date within its years
+        (Kabila's rebels in April 1997), or None."""
+        group, start, end = self.led.get(person.id, (None, None, None))
+        if group is None or when is None or not Entry(group, "group", start, end).active(when):
+            return None
+        return self.sector_on(group, when)
 
     def holder(self, country: str, office: str, when: date | None) -> Actor | None:
         """Who held an office in a country on a date; nobody when the date is unknown (a
@@ -299,6 +319,14 @@ def check_entries(path: Path, section: str, items: list[Any] | None) -> list[dic
         active = item.get("active")
         if active is not None and not (isinstance(active, list) and len(active) == 2):
             raise KnowledgeError(f"{where}: 'active' must be [start, end] (null for open)")
+        for role in item.get("roles") or []:
+            try:
+                _role(role if isinstance(role, dict) else {})
+            except KnowledgeError:
+                raise KnowledgeError(
+                    f"{where}: each of 'roles' must be {{start, end, sector}} with dates and a "
+                    f"known sector, not {role!r}"
+                ) from None
         dates = {"start": item.get("start"), "end": item.get("end")}
         dates |= {"active start": (active or [None])[0], "active end": (active or [None, None])[1]}
         for key, value in dates.items():
@@ -408,6 +436,12 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         )
         active = item.get("active") or [None, None]
         start, end = parse_date(active[0]), parse_date(active[1], end=True)
+        roles = [_role(r) for r in item.get("roles") or []]
+        if roles:
+            kb.roles[actor.id] = roles
+        led = item.get("leader") or []
+        for person in [led] if isinstance(led, str) else led:
+            kb.led[str(person)] = (actor, start, end)
         # A name several groups go by ("Greens", "Labor Party") is ``shared`` by each; the
         # resolver links it only to one of a country the article names.
         names = [item["name"], *(item.get("aliases") or []), *(item.get("shared") or [])]
@@ -415,6 +449,19 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             # A group is named after it ends (trials, history), so its names never expire;
             # the years only break ties between groups sharing a name.
             kb.add(str(name), Entry(actor, "group", start, end), tokenize)
+
+
+def _role(role: dict[str, Any]) -> tuple[date, date | None, str]:
+    """One period of a group's ``roles``: ``{start, end, sector}`` (end null: still so).
+
+    Raises:
+        KnowledgeError: no start, a bad date or an unknown sector.
+    """
+    start = parse_date(role.get("start"))
+    sector = role.get("sector")
+    if start is None or sector not in SECTORS:
+        raise KnowledgeError(f"role {role!r} needs a start date and a known sector")
+    return start, parse_date(role.get("end"), end=True), str(sector)
 
 
 # First words of names that are particles, titles or words places also begin with, not

@@ -45,6 +45,17 @@ _SPEAKERS = frozenset(
     "spokesman spokeswoman spokesperson spokesmen spokeswomen envoy envoys representative "
     "representatives ambassador emissary adviser advisor aide aides".split()
 )
+# Units and hardware that stand for the force a modifier names: "an Iraqi army patrol" is
+# the Iraqi army's, "a police helicopter" the police's, "a UN convoy" the UN's.
+_FIELDED = frozenset(
+    "patrol patrols convoy convoys column columns helicopter helicopters drone drones "
+    "aircraft plane planes jet jets vehicle vehicles boat boats".split()
+)
+# Military hardware a country's name owns: its forces ("a U.S. drone", "Israeli tanks"); a
+# bare "helicopter" is no one's.
+_HARDWARE = frozenset(
+    "helicopter helicopters drone drones tank tanks jet jets aircraft gunboat gunboats".split()
+)
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 
@@ -87,6 +98,8 @@ class Compounder:
                 last_state = found[-1].actor.country or last_state
             if here or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
+            if _fielded_by(tok, found):
+                continue
             sector, first = agent_at(self.kb, doc, tok)
             if sector is None and fold(tok.text) not in COLLECTIVES:
                 draft = self._national(doc, tok, index)
@@ -108,13 +121,18 @@ class Compounder:
     def _national(self, doc: Doc, tok: Token, index: dict[int, Draft]) -> Draft | None:
         """Plural things or people of a country acting: "Egyptian warships", "the Turkish
         and Greek sides" (the country, no sector)."""
-        if tok.tag_ not in ("NNS", "NNPS") and fold(tok.text) not in _NATIONAL_SINGULARS:
+        word = fold(tok.text)
+        if tok.tag_ not in ("NNS", "NNPS") and word not in _NATIONAL_SINGULARS | _HARDWARE:
             return None
         if tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"):
             return None
         owner, _, _ = _owner(tok, index)
         if owner is None or owner.kind not in COUNTRYISH or not owner.actor.country:
             return None
+        if word in _HARDWARE:
+            # "a U.S. drone struck", "Israeli helicopters fired": the country's forces
+            actor = self.country_agent(owner.actor.country, "MIL")
+            return Draft(owner.start, tok.i + 1, actor, "a country's hardware", "agent", head=tok.i)
         actor = replace(
             self.country_agent(owner.actor.country, ""),
             id=owner.actor.country,
@@ -216,7 +234,27 @@ class Compounder:
             return Draft(
                 first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
             )
+        if last_place is None and sector in _AT_HOME:
+            # A story that names no country ("Police arrested six people" in a local paper):
+            # the police are still the police, of a country the text does not give.
+            actor = Actor(sector, sectors.NOUNS.get(sector, sector), None, sector, kind="agent")
+            return Draft(
+                first, tok.i + 1, actor, "agent noun of no country named", "agent", head=tok.i
+            )
         return None
+
+
+def _fielded_by(tok: Token, found: list[Draft]) -> bool:
+    """Whether a unit or a piece of hardware is fielded by the agent noun modifying it ("army"
+    of "an Iraqi army patrol"): that agent's mention then owns it, the phrase's head."""
+    if fold(tok.text) not in _FIELDED:
+        return False
+    modifiers = {c.i for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+    for d in reversed(found):
+        if d.head in modifiers:
+            d.end, d.head = tok.i + 1, tok.i
+            return True
+    return False
 
 
 def _former(tok: Token) -> bool:
@@ -244,10 +282,12 @@ def _bare_officials(tok: Token) -> bool:
 
 def _last_of_sector(index: dict[int, Draft], sector: str, before: int) -> Actor | None:
     """The nearest earlier named group with this sector, if any."""
+    # a party in opposition is still "the party"
+    wanted = {sector, "OPP"} if sector == "PTY" else {sector}
     earlier = [
         d
         for d in index.values()
-        if d.end <= before and d.actor.sector == sector and d.actor.kind == "group"
+        if d.end <= before and d.actor.sector in wanted and d.actor.kind == "group"
     ]
     return max(earlier, key=lambda d: d.start).actor if earlier else None
 
@@ -278,7 +318,26 @@ def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int
         if found[0].kind != "pronoun":
             return found
         fallback = found
-    return fallback
+    if fallback[0] is None and tok.dep_ == "compound":
+        # "an Iraqi army patrol": "Iraqi" modifies the patrol, and owns the army in it
+        for sibling in tok.head.children:
+            if sibling.i < tok.i and sibling.dep_ in ("amod", "compound", "poss", "nmod"):
+                found = _modifier_owner(tok, sibling, index)
+                if found[0] is not None and found[0].kind != "pronoun":
+                    return found
+    return fallback if fallback[0] is not None else _demonym_before(tok, index)
+
+
+def _demonym_before(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int]:
+    """A demonym right before a noun owns it even where the parser hung it elsewhere
+    ("accused Angolan troops" parsed with "Angolan" as the verb's object)."""
+    before = tok.i - 1
+    while before >= 0 and tok.doc[before].pos_ == "ADJ" and before not in index:
+        before -= 1
+    d = index.get(before)
+    if d is not None and d.kind == "demonym" and tok.doc[before].dep_ not in ("nsubj", "poss"):
+        return d, False, tok.i + 1
+    return None, False, tok.i + 1
 
 
 # "X-backed" names who backs a force, not whose force it is.

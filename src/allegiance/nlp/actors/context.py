@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
 
@@ -50,6 +51,39 @@ def sole_countries(matches: Sequence[Match], kinds: Sequence[str]) -> Counter[st
         for m in matches
         if len(m.entries) == 1 and m.entries[0].kind in kinds and m.entries[0].actor.country
     )
+
+
+def era(matches: Sequence[Match], kb: KnowledgeBase) -> date | None:
+    """The date an undated article most likely speaks of, from the people it names in full
+    who held an office the base lists every holder of: the middle of the first period in
+    which most of them were in office together (Blair named: his premiership's middle; with
+    Howard as well, still Blair's). It chooses which of a person's terms and of a group's
+    roles the article means (Howard as opposition leader, the Tories in opposition); a title
+    without a name still resolves to no one in an undated article."""
+    terms: dict[str, list[tuple[date, date | None]]] = {}
+    for m in matches:
+        people = {e.actor.id for e in m.entries}
+        if len(people) == 1 and all(e.kind == "person" for e in m.entries):
+            held = kb.terms.get(next(iter(people)), [])
+            terms[next(iter(people))] = [(e.start, e.end) for _, _, e in held if e.start]
+    best: list[tuple[date, date | None]] = []
+    start = None
+    for day in sorted({s for spans in terms.values() for s, _ in spans}):
+        serving = [
+            term
+            for spans in terms.values()
+            if (term := next((t for t in spans if _covers(t, day)), None))
+        ]
+        if len(serving) > len(best):
+            best, start = serving, day
+    if start is None:
+        return None
+    end = min(e or start + timedelta(days=4 * 365) for _, e in best)
+    return start + (end - start) / 2
+
+
+def _covers(term: tuple[date, date | None], day: date) -> bool:
+    return term[0] <= day and (term[1] is None or day <= term[1])
 
 
 def filed_from(doc: Doc, gazetteer: Gazetteer | None) -> Counter[str | None]:

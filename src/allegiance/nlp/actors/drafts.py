@@ -135,3 +135,18 @@ def first_demonyms(kb: KnowledgeBase) -> dict[str, str]:
             if e.kind == "demonym" and e.actor.country and e.actor.country not in found:
                 found[e.actor.country] = " ".join(e.tokens)
     return found
+
+
+def for_body(title: str | None) -> bool:
+    """Whether a title says only what post someone holds in the body named before it: none,
+    or a generic head noun ("leader", "director", "spokesman"), not an office of state
+    ("Labour Prime Minister", "Green MEP")."""
+    return title is None or fold(title.split()[-1]) in GENERIC_TITLES
+
+
+# Posts any body has: in "<body> <post> <name>" the body says what he is.
+GENERIC_TITLES = frozenset(
+    "leader leaders chief head director chairman chairwoman chair co-chairman co-chair "
+    "president spokesman spokeswoman spokesperson coordinator co-ordinator official "
+    "officials member candidate secretary deputy commander founder boss".split()
+)

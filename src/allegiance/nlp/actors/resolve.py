@@ -28,6 +28,7 @@ from ...records import Actor, Mention
 from .compounds import Compounder, regional_peoples
 from .context import (
     acting_state,
+    era,
     main_country,
     org_country,
     org_sector,
@@ -55,6 +56,7 @@ from .drafts import (
     Draft,
     agent_at,
     by_token,
+    for_body,
 )
 from .entries import before_office, choose, fits, titled, unsettled_groups
 
@@ -147,6 +149,9 @@ class ActorResolver:
         # To choose among entries sharing a name ("Congo"), a capital named is evidence too.
         # So are the people it names: Blair makes "the Tories" Britain's.
         hints = named + people + sole_countries(matches, ("capital",))
+        # An undated article's people and groups take their roles of the time its office
+        # holders served.
+        when = published or era(matches, self.kb)
         drafts: list[Draft] = []
         for m in matches:
             span = doc[m.start : m.end]
@@ -167,19 +172,32 @@ class ActorResolver:
                 continue  # "the Greens" in a story that names none of their countries
             if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
                 continue  # "Chinese-made drones" say where they were built, not who used them
-            entry = choose(m.entries, published, hints)
+            # (a guessed date does not choose among groups sharing a name: years are not terms)
+            people = all(e.kind == "person" for e in m.entries)
+            entry = choose(m.entries, when if people else published, hints)
             if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
-            actor, rule = entry.actor, f"knowledge base: {entry.kind}"
-            if entry.kind == "person" and before_office(entry, published):
-                # Before the office the base knows him in, his role that day is what the
-                # sentence says ("opposition leader Raila Odinga" in 1997), else unknown.
-                # After it he is most often still in public life in the same camp (another
-                # ministry, an envoy): the base's sector stands.
-                actor = replace(actor, sector=None, office=None)
-                rule += " before taking office"
+            actor, rule = self._on_the_day(entry, published, when)
             drafts.append(_known_draft(span, actor, rule, entry.kind))
         return drafts
+
+    def _on_the_day(
+        self, entry: Entry, published: date | None, when: date | None
+    ) -> tuple[Actor, str]:
+        """An entry's actor as it was on the article's date (``when``: the date or the
+        people's era): a group in its role then, a person before his office."""
+        actor, rule = entry.actor, f"knowledge base: {entry.kind}"
+        if entry.kind == "group" and self.kb.sector_on(actor, when) != actor.sector:
+            actor = replace(actor, sector=self.kb.sector_on(actor, when))
+            rule += " in its role of the time"
+        if entry.kind == "person" and before_office(entry, published):
+            # Before the office the base knows him in, his role that day is what the
+            # sentence says ("opposition leader Raila Odinga" in 1997), or the group he led
+            # (Kabila's rebels), else unknown. After it he is most often still in public
+            # life in the same camp (another ministry, an envoy): the base's sector stands.
+            actor = replace(actor, sector=self.kb.leads(actor, published), office=None)
+            rule += " before taking office"
+        return actor, rule
 
     # 2. Entities the base does not know --------------------------------------------------
     def _elsewhere(self, span: Span, entry: Entry, named: Counter[str | None]) -> bool:
@@ -264,6 +282,8 @@ class ActorResolver:
             )
 
         label = ent.label_
+        if label == "ORG" and _honoured(ent):
+            label = "PERSON"  # "Mr Kilroy-Silk", "Lord Butler": the tagger's organisations
         if label == "PERSON" and self._placed(ent):
             return draft("place", "named entity: a place by its preposition + gazetteer")
         if label == "PERSON" and home and self._personal(ent):
@@ -365,7 +385,7 @@ class ActorResolver:
         for d in drafts:
             if d.kind != "person":
                 continue
-            country, sector, title = self._title_of(doc, d, index)
+            country, sector, title, held = self._title_of(doc, d, index)
             guessed = d.rule == _STORY_PERSON  # a title's country outranks the story's
             if (d.actor.country is None or guessed) and country:
                 d.actor = replace(d.actor, country=country)
@@ -377,7 +397,7 @@ class ActorResolver:
             past = sector in sectors.STATE and _former_title(doc, d)
             if past:
                 sector = "ELI"  # "former President Park Geun-hye" acts privately
-            if sector and (d.actor.sector is None or sector in _ROLES or past):
+            if sector and (d.actor.sector is None or sector in _ROLES or past or held):
                 # A role the sentence gives ("rebel leader Laurent Kabila") is his role that
                 # day, whatever office the base knows him in at another date.
                 d.actor = replace(d.actor, sector=sector, office=d.actor.office or title)
@@ -390,8 +410,9 @@ class ActorResolver:
 
     def _title_of(
         self, doc: Doc, d: Draft, index: dict[int, Draft]
-    ) -> tuple[str | None, str | None, str | None]:
-        """Country, sector and title words from the words before a name or its apposition."""
+    ) -> tuple[str | None, str | None, str | None, bool]:
+        """Country, sector and title words from the words before a name or its apposition,
+        and whether the title is a post in a named body (which outranks the base's sector)."""
         head = doc[d.head]
         spans = [doc[head.left_edge.i : d.start]]
         if head.dep_ == "appos":
@@ -400,6 +421,7 @@ class ActorResolver:
             doc[c.left_edge.i : c.right_edge.i + 1] for c in head.children if c.dep_ == "appos"
         ]
         country = sector = title = None
+        body: Draft | None = None
         for span in spans:
             for tok in span:
                 other = index.get(tok.i)
@@ -407,13 +429,22 @@ class ActorResolver:
                     country = other.actor.country
                 if other and other.kind == "igo":
                     # "Arab League Secretary-General Chedli Klibi" works for the organisation.
-                    return None, "IGO", doc[span.start : d.start].text
+                    return None, "IGO", doc[span.start : d.start].text, True
+                if other and other.kind == "group" and other.actor.sector:
+                    body = other
                 found, first = agent_at(self.kb, doc, tok)
                 if found and not other:
                     sector, title = found, doc[max(first, span.start) : tok.i + 1].text
             # An office only one state has: "Home Secretary Charles Clarke" is British.
             country = country or self.kb.title_country([t.text for t in span])
-        return country, sector, title
+        if body is not None and for_body(title):
+            # "CIA Director John Brennan", "Tory leader Michael Howard", "Hamas official X":
+            # a generic title held in a named body is a post in that body, its sector his.
+            sector = body.actor.sector
+            country = country or body.actor.country
+            title = title or doc[body.start : d.start].text
+            return country, sector, title, True
+        return country, sector, title, False
 
     # 4. Agent nouns ------------------------------------------------------------------------
 
@@ -429,6 +460,12 @@ def _made_in(doc: Doc, end: int) -> bool:
 def _former_title(doc: Doc, d: Draft) -> bool:
     """Whether the words before a name put his title in the past ("former President Park")."""
     return any(fold(t.text) in FORMER for t in doc[doc[d.head].left_edge.i : d.start])
+
+
+def _honoured(ent: Span) -> bool:
+    """A name after an honorific, inside the entity or just before it ("Mr Howard")."""
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    return (len(ent) > 1 and _honorific(ent[0])) or (before is not None and _honorific(before))
 
 
 def _honorific(tok: Token) -> bool:
