@@ -421,6 +421,13 @@ def test_parties_and_parliaments_are_their_countrys(pipeline, text, name, code):
         ("The Tories defended the budget in London.", date(2015, 3, 1), "Tories", "GBRPTY"),
         ("The Taliban attacked a convoy in Helmand.", date(2006, 5, 1), "Taliban", "AFGINS"),
         ("The Taliban banned girls' schooling.", date(2022, 5, 1), "Taliban", "AFGGOV"),
+        # an office of state held for a party is the office's ("Tory" says only his party)
+        (
+            "Tory Home Secretary Michael Howard defended the bill in London.",
+            date(1995, 6, 1),
+            "Michael Howard",
+            "GBRGOV",
+        ),
         # undated: Blair's premiership puts the story between 1997 and 2007
         (
             "Tony Blair said Tory leader Michael Howard was wrong about the budget.",

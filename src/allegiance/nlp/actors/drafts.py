@@ -139,9 +139,9 @@ def first_demonyms(kb: KnowledgeBase) -> dict[str, str]:
 
 def for_body(title: str | None) -> bool:
     """Whether a title says only what post someone holds in the body named before it: none,
-    or a generic head noun ("leader", "director", "spokesman"), not an office of state
-    ("Labour Prime Minister", "Green MEP")."""
-    return title is None or fold(title.split()[-1]) in GENERIC_TITLES
+    or a generic post alone ("leader", "director", "spokesman"), not an office of state
+    ("Labour Prime Minister", "Tory Home Secretary", "Green MEP")."""
+    return title is None or fold(title) in GENERIC_TITLES
 
 
 # Posts any body has: in "<body> <post> <name>" the body says what he is.
