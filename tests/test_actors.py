@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -640,6 +641,22 @@ _ANY = object()  # the sector is not what the row is about
             "COP",
             id="an agent noun of a story naming no country keeps its sector",
         ),
+        pytest.param(
+            "A car bomb ripped through a market in Baghdad, killing 20 people.",
+            date(2006, 12, 20),
+            "A car bomb",
+            "IRQ",
+            "UAF",
+            id="an attack no one is named for: unidentified attackers of the place",
+        ),
+        pytest.param(
+            "In Kabul, three guards were killed in a suicide bombing on Monday.",
+            date(2006, 12, 20),
+            "a suicide bombing",
+            "AFG",
+            "UAF",
+            id="killed in an attack: its attackers",
+        ),
     ],
 )
 def test_a_mention_takes_the_country_and_sector_its_context_gives(
@@ -659,6 +676,26 @@ def test_a_town_in_an_organisations_name_counts_only_in_a_country_the_story_name
     assert found["Liberal Constitutionalist Party"][1] != "USA"
 
 
+def test_an_attack_claimed_by_a_named_actor_is_no_separate_attacker(pipeline):
+    text = (
+        "Israeli air attacks hit Gaza. A Hamas bombing killed two. The Taliban claimed the attack."
+    )
+    found = resolve_sectors(pipeline, text, date(2006, 12, 20))
+    assert not any(v[2] == "UAF" for v in found.values())
+
+
+def test_a_town_the_tagger_takes_for_an_organisation_is_a_place_of_the_story(pipeline):
+    # two names of Malaysia against Pakistan, its port city and its prime minister: the
+    # government is Pakistan's
+    text = (
+        "The government suspended 16 customs officials over palm oil imports from Malaysia. "
+        "Shipments from Malaysia were unloaded at the Karachi port for years. The businessman "
+        "is out of Pakistan. Prime Minister Nawaz Sharif ordered the purge."
+    )
+    found = resolve_sectors(pipeline, text, date(1997, 4, 14))
+    assert found["government"][1] == "PAK"
+
+
 def test_a_title_gives_an_unknown_persons_country_over_the_storys(pipeline):
     found = resolve_sectors(
         pipeline,
@@ -676,3 +713,46 @@ def test_a_bare_title_before_a_name_stands_for_the_person(pipeline):
     (mention,) = pipeline.resolve_spans(text, date(2005, 12, 10), [(start, start + 14)])
     assert mention is not None and mention.actor.kind == "person"
     assert mention.actor.country == "HRV"
+
+
+def test_the_north_after_north_korea_is_north_korea(pipeline):
+    text = "North Korea tested a missile. South Korea said the North had broken the accord."
+    found = resolve_sectors(pipeline, text, date(2006, 12, 14))
+    assert found["North"][1] == "PRK"
+
+
+def test_an_of_phrase_owns_every_coordinated_office_before_it(pipeline):
+    text = (
+        "Peres met Israeli officials in Jerusalem. He will meet the president, prime "
+        "minister and foreign minister of the Czech Republic."
+    )
+    start = text.index("president")
+    (mention,) = pipeline.resolve_spans(text, date(2009, 3, 28), [(start, start + 9)])
+    assert mention is not None and mention.actor.country == "CZE"
+
+
+def test_a_chinese_name_is_called_by_its_first_word(pipeline):
+    text = (
+        "Chinese Foreign Minister Wang Yi met Sergei Lavrov in Moscow. Wang said talks went well."
+    )
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\bWang\b(?! Yi)", text)]
+    (mention,) = pipeline.resolve_spans(text, date(2017, 7, 4), spans)
+    assert mention is not None and mention.actor.country == "CHN"
+
+
+def test_a_group_founded_years_after_the_article_is_not_linked(pipeline):
+    text = "In Baghdad, the Ansar al-Sunna group said it killed three soldiers."
+    found = resolve_sectors(pipeline, text, date(2006, 12, 20))
+    assert found["Ansar al-Sunna"][1] == "IRQ"
+    text = "Ansar al-Sunna fighters attacked a town in Cabo Delgado, Mozambique."
+    assert resolve_sectors(pipeline, text, date(2020, 12, 20))["Ansar al-Sunna"][1] == "MOZ"
+
+
+def test_an_undated_surname_is_the_one_person_of_a_named_country_who_bears_it(pipeline):
+    text = "Al-Maliki said Iraq would hold the vote. Officials in Iraq agreed."
+    found = resolve_sectors(pipeline, text, None)
+    maliki = next(k for k in found if k.endswith("Maliki"))
+    assert found[maliki][1] == "IRQ"
+    # inside an organisation's name a surname is no one
+    found = resolve_sectors(pipeline, "Britain's accountancy firm Ernst & Young said so.", None)
+    assert not any(v[1] and k.endswith("Young") and k != "Ernst & Young" for k, v in found.items())

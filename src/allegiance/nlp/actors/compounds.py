@@ -56,6 +56,10 @@ _FIELDED = frozenset(
 _HARDWARE = frozenset(
     "helicopter helicopters drone drones tank tanks jet jets aircraft gunboat gunboats".split()
 )
+# Attacks reported by their weapon when no one is named for them ("a car bomb killed 20",
+# "killed in a suicide bombing"): the GUIDELINES' unidentified attackers (UAF) of the place.
+# "An explosion at a fuel depot" or "a blast" may be an accident: no one is said to attack.
+_ATTACKS = frozenset("bomb bombs bombing bombings attack attacks".split())
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 
@@ -101,6 +105,10 @@ class Compounder:
             if _fielded_by(tok, found):
                 continue
             sector, first = agent_at(self.kb, doc, tok)
+            if sector is None and _unclaimed_attack(tok, index):
+                near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
+                found.append(self._attackers(tok, _scene(tok, index) or near or story))
+                continue
             if sector is None and fold(tok.text) not in COLLECTIVES:
                 draft = self._national(doc, tok, index)
                 if draft:
@@ -117,6 +125,19 @@ class Compounder:
             if draft:
                 found.append(draft)
         return found
+
+    def _attackers(self, tok: Token, country: str | None) -> Draft:
+        """The unidentified attackers an attack stands for, of the country it happened in."""
+        first = min(
+            (c.left_edge.i for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "nummod")),
+            default=tok.i,
+        )
+        if country:
+            actor = self.country_agent(country, "UAF")
+        else:
+            actor = Actor("UAF", sectors.NOUNS.get("UAF", "UAF"), None, "UAF", kind="agent")
+        rule = "an attack no one is named for"
+        return Draft(first, tok.i + 1, actor, rule, "agent", head=tok.i)
 
     def _national(self, doc: Doc, tok: Token, index: dict[int, Draft]) -> Draft | None:
         """Plural things or people of a country acting: "Egyptian warships", "the Turkish
@@ -257,6 +278,33 @@ def _fielded_by(tok: Token, found: list[Draft]) -> bool:
     return False
 
 
+def _unclaimed_attack(tok: Token, index: dict[int, Draft]) -> bool:
+    """An attack noun that acts ("a car bomb killed", "killed in a bombing", "wounded by a
+    blast") with no one named for it: no owner ("Taliban attack", "his attack"), no "by X",
+    and not itself the modifier of another noun ("bomb" of "bomb attack")."""
+    if fold(tok.text) not in _ATTACKS or tok.dep_ == "compound":
+        return False
+    if _owner(tok, index)[0] is not None or any(c.lower_ == "by" for c in tok.children):
+        return False
+    if any(c.i in index for c in tok.subtree if c.i < tok.i):
+        return False  # "the Israeli air attack", "Hamas's bombing": a modifier names one
+    if tok.dep_ == "nsubj":
+        return True
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.lower_ in ("in", "by") and prep.head.pos_ in ("VERB", "AUX")
+
+
+def _scene(tok: Token, index: dict[int, Draft]) -> str | None:
+    """The country of the place an attack's sentence puts it ("a roadside bombing near
+    Samarra killed a U.S. soldier"): its own phrase first, then the sentence's first place."""
+    for span in (tok.subtree, tok.sent):
+        for t in span:
+            d = index.get(t.i)
+            if d is not None and d.is_place and d.actor.country and d.rule != "a dateline":
+                return d.actor.country
+    return None
+
+
 def _former(tok: Token) -> bool:
     """An agent noun said to be past: "former minister", "ex-president"."""
     return any(fold(c.text) in FORMER for c in tok.children if c.dep_ in ("amod", "advmod"))
@@ -325,7 +373,30 @@ def _owner(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int
                 found = _modifier_owner(tok, sibling, index)
                 if found[0] is not None and found[0].kind != "pronoun":
                     return found
+    if fallback[0] is None:
+        fallback = _shared_of(tok, index)
     return fallback if fallback[0] is not None else _demonym_before(tok, index)
+
+
+def _shared_of(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int]:
+    """ "the president, prime minister and foreign minister of the Czech Republic": an "of X"
+    the parser hung on the last of coordinated nouns owns them all (a modifier before one of
+    them, "the president and the Czech premier", owns only that one)."""
+    later, frontier = [], [tok]
+    while frontier:  # the parser lists "the president, prime minister and ..." as
+        step = [c for t in frontier for c in t.children if c.dep_ in ("conj", "appos")]
+        later += step  # an apposition as often as a conjunction
+        frontier = step
+    if not later:
+        return None, False, tok.i + 1
+    last = max(c.i for c in later)
+    for noun in later:  # the "of" after the last noun, wherever the parser hung it
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "of" and child.i > last:
+                found = _modifier_owner(noun, child, index)
+                if found[0] is not None:
+                    return found[0], found[1], tok.i + 1
+    return None, False, tok.i + 1
 
 
 def _demonym_before(tok: Token, index: dict[int, Draft]) -> tuple[Draft | None, bool, int]:

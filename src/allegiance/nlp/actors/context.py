@@ -155,6 +155,19 @@ def org_country(
     return None
 
 
+def named_town(
+    ent: Span, named: Counter[str | None], kb: KnowledgeBase, gazetteer: Gazetteer | None
+) -> bool:
+    """Whether an organisation the tagger found is only the name of a town of a country
+    the article names ("Karachi" of "the Karachi port"): a place, which counts for the
+    story's country. Organisations' head words ("Karachi University") keep them
+    organisations; a small town ("Liberal", Kansas) or one abroad is no evidence."""
+    if gazetteer is None or org_sector(ent, kb) is not None:
+        return False
+    loc = gazetteer.lookup(ent.text, named)
+    return loc is not None and named[loc.country] > 0 and loc.population >= TOWN
+
+
 # Head words of organisations' names and the sector they give ("Election Commission",
 # "Central Bureau of Investigation", "Border Security Force", "Radio Sveti Jovan"); as bare
 # nouns ("the commission") they name no one in particular and stay out of agents.yaml.

@@ -27,7 +27,8 @@ def surnames(doc: Doc, drafts: list[Draft]) -> list[Draft]:
     people: dict[str, Actor] = {}
     for d in sorted(drafts, key=lambda d: d.start):
         if d.kind == "person" and d.end - d.start > 1:
-            people.setdefault(fold(doc[d.end - 1].text), d.actor)
+            for key in _family_names([t.text for t in doc[d.start : d.end]], d.actor):
+                people.setdefault(key, d.actor)
     found = []
     for tok in doc:
         if tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
@@ -47,6 +48,19 @@ def surnames(doc: Doc, drafts: list[Draft]) -> list[Draft]:
     return found
 
 
+def _family_names(words: Sequence[str], actor: Actor) -> list[str]:
+    """The words a person is called by alone: the last, and for a Chinese or Korean name
+    the first as well ("Wang" of Wang Yi, "Moon" of Moon Jae-in)."""
+    keys = [fold(words[-1])]
+    if actor.country in _FAMILY_FIRST:
+        keys.append(fold(words[0]))
+    return keys
+
+
+# Countries whose people's names, in English news, put the family name first.
+_FAMILY_FIRST = frozenset(["CHN", "TWN", "HKG", "MAC", "KOR", "PRK"])
+
+
 def _initials(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
@@ -56,19 +70,32 @@ def corefer_names(doc: Doc, drafts: list[Draft]) -> None:
     "Putin" after "Vladimir Putin", "GNA" after "Government of National Accord"."""
     surnames: dict[str, Draft] = {}
     acronyms: dict[str, Draft] = {}
+    halves: dict[
+        str, Draft
+    ] = {}  # "the North" after "North Korea", "the South" after "South Sudan"
     for d in sorted(drafts, key=lambda d: d.start):
         words = [t.text for t in doc[d.start : d.end] if not t.is_punct]
         if d.end - d.start == 1 and d.rule.startswith("named entity"):
             key = fold(words[0]) if words else ""
             earlier = surnames.get(key) or acronyms.get(words[0] if words else "")
+            if earlier is None and d.start > 0 and doc[d.start - 1].lower_ == "the":
+                earlier = halves.get(words[0] if words else "")
             if earlier is not None:
                 d.actor, d.kind, d.is_place = earlier.actor, earlier.kind, False
                 d.rule = f"short form of {earlier.actor.name} named earlier"
                 continue
         if d.kind == "person" and len(words) > 1:
-            surnames.setdefault(fold(words[-1]), d)
+            for key in _family_names(words, d.actor):
+                surnames.setdefault(key, d)
+        if d.kind == "country" and len(words) > 1 and words[0] in _HALVES:
+            halves.setdefault(words[0], d)
         if d.kind in ("org", "group", "igo") and len(words) > 2:
             acronyms.setdefault(_initials(words), d)
+
+
+# The first words of the names of states that a story, having named them, calls by that
+# word alone ("the North" for North Korea).
+_HALVES = frozenset(["North", "South"])
 
 
 def dateline(span: Span) -> bool:
@@ -96,6 +123,9 @@ def bare_surname(span: Span) -> bool:
     before = doc[span.start - 1] if span.start > 0 else None
     if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper():
         return False
+    inside = span[0].ent_iob_ == "I" or (after is not None and after.ent_iob_ == "I")
+    if inside and span[0].ent_type_ not in ("PERSON", ""):
+        return False  # inside an organisation's name: "Ernst & Young"
     return not (
         before is not None
         and before.pos_ == "PROPN"

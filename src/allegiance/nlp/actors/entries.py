@@ -7,16 +7,32 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Span
 
-from ...knowledge.kb import Entry
+from ...knowledge.kb import Entry, KnowledgeBase
+from ...records import Actor
 from .drafts import KIND_RANK
 
 
 def before_office(entry: Entry, when: date | None) -> bool:
     return when is not None and entry.start is not None and when < entry.start
+
+
+def existing(entries: Sequence[Entry], published: date) -> tuple[Entry, ...]:
+    """The entries but groups founded more than a year after the article's date (the base
+    gives founding years; a group is often named in the year before the one it is dated
+    from). People are chosen by their terms elsewhere; a defunct group is still named."""
+    return tuple(
+        e
+        for e in entries
+        if e.kind != "group" or e.start is None or (e.start - published).days <= _GRACE_DAYS
+    )
+
+
+_GRACE_DAYS = 366
 
 
 def fits(entry: Entry, when: date | None, hints: Counter[str | None]) -> bool:
@@ -26,6 +42,29 @@ def fits(entry: Entry, when: date | None, hints: Counter[str | None]) -> bool:
     if when is None or not entry.active(when):
         return False
     return entry.actor.country is None or hints.get(entry.actor.country, 0) > 0
+
+
+def surname_entries(
+    entries: Sequence[Entry],
+    span: Span,
+    published: date | None,
+    hints: Counter[str | None],
+    in_full: set[str],
+) -> list[Entry]:
+    """The people a bare surname may mean: those who fit the article (see ``fits``) or
+    follow their own title. An undated article gives no term to check: there the surname is
+    the one person of a country the article names who bears it ("al-Maliki" in a story
+    naming Iraq), and no one when two such people do; one the article names in full
+    (``in_full``: ids) is left to coreference, which gives him his role of the article's era."""
+    if published is None and any(e.actor.id in in_full for e in entries):
+        return []
+    if published is None:
+        found = [e for e in entries if titled(span, e)]
+        if found:
+            return found
+        found = [e for e in entries if e.actor.country and hints.get(e.actor.country, 0) > 0]
+        return found if len({e.actor.id for e in found}) == 1 else []
+    return [e for e in entries if fits(e, published, hints) or titled(span, e)]
 
 
 def titled(span: Span, entry: Entry) -> bool:
@@ -57,3 +96,22 @@ def choose(entries: Sequence[Entry], when: date | None, named: Counter[str | Non
         )
 
     return min(entries, key=rank)
+
+
+def on_the_day(
+    kb: KnowledgeBase, entry: Entry, published: date | None, when: date | None
+) -> tuple[Actor, str]:
+    """An entry's actor as it was on the article's date (``when``: the date or the
+    people's era): a group in its role then, a person before his office."""
+    actor, rule = entry.actor, f"knowledge base: {entry.kind}"
+    if entry.kind == "group" and kb.sector_on(actor, when) != actor.sector:
+        actor = replace(actor, sector=kb.sector_on(actor, when))
+        rule += " in its role of the time"
+    if entry.kind == "person" and before_office(entry, published):
+        # Before the office the base knows him in, his role that day is what the
+        # sentence says ("opposition leader Raila Odinga" in 1997), or the group he led
+        # (Kabila's rebels), else unknown. After it he is most often still in public
+        # life in the same camp (another ministry, an envoy): the base's sector stands.
+        actor = replace(actor, sector=kb.leads(actor, published), office=None)
+        rule += " before taking office"
+    return actor, rule

@@ -30,6 +30,7 @@ from .context import (
     acting_state,
     era,
     main_country,
+    named_town,
     org_country,
     org_sector,
     people_countries,
@@ -58,7 +59,7 @@ from .drafts import (
     by_token,
     for_body,
 )
-from .entries import before_office, choose, fits, titled, unsettled_groups
+from .entries import choose, existing, on_the_day, surname_entries, unsettled_groups
 
 
 def _known_draft(span: Span, actor: Actor, rule: str, kind: str) -> Draft:
@@ -133,7 +134,13 @@ class ActorResolver:
         self, doc: Doc, published: date | None, named: Counter[str | None]
     ) -> list[Draft]:
         texts = [t.text for t in doc]
-        matches = self.kb.find(texts)
+        # A group founded years after the article is not the one it names ("Ansar al-Sunna"
+        # in 2006 Iraq is not Mozambique's insurgents of 2017).
+        matches = [
+            replace(m, entries=existing(m.entries, published)) if published else m
+            for m in self.kb.find(texts)
+        ]
+        matches = [m for m in matches if m.entries]
         named.update(
             e.actor.country
             for m in matches
@@ -152,6 +159,7 @@ class ActorResolver:
         # An undated article's people and groups take their roles of the time its office
         # holders served.
         when = published or era(matches, self.kb)
+        in_full = {e.actor.id for m in matches for e in m.entries if e.kind == "person"}
         drafts: list[Draft] = []
         for m in matches:
             span = doc[m.start : m.end]
@@ -164,7 +172,7 @@ class ActorResolver:
                 # on the article's date and his country named ("Goma" in a 2023 story about
                 # Kivu is not the Congolese prime minister of 1991). Without it, a full name
                 # earlier still links it (coref), else it is an unknown person or a place.
-                entries = [e for e in m.entries if fits(e, published, hints) or titled(span, e)]
+                entries = surname_entries(m.entries, span, published, hints, in_full)
                 if not entries or not bare_surname(span):
                     continue
                 m = replace(m, entries=tuple(entries))
@@ -173,31 +181,13 @@ class ActorResolver:
             if all(e.kind == "demonym" for e in m.entries) and _made_in(doc, m.end):
                 continue  # "Chinese-made drones" say where they were built, not who used them
             # (a guessed date does not choose among groups sharing a name: years are not terms)
-            people = all(e.kind == "person" for e in m.entries)
+            people = all(e.kind in ("person", "surname") for e in m.entries)
             entry = choose(m.entries, when if people else published, hints)
             if entry.kind in ("capital", "country") and self._elsewhere(span, entry, named):
                 continue
-            actor, rule = self._on_the_day(entry, published, when)
+            actor, rule = on_the_day(self.kb, entry, published, when)
             drafts.append(_known_draft(span, actor, rule, entry.kind))
         return drafts
-
-    def _on_the_day(
-        self, entry: Entry, published: date | None, when: date | None
-    ) -> tuple[Actor, str]:
-        """An entry's actor as it was on the article's date (``when``: the date or the
-        people's era): a group in its role then, a person before his office."""
-        actor, rule = entry.actor, f"knowledge base: {entry.kind}"
-        if entry.kind == "group" and self.kb.sector_on(actor, when) != actor.sector:
-            actor = replace(actor, sector=self.kb.sector_on(actor, when))
-            rule += " in its role of the time"
-        if entry.kind == "person" and before_office(entry, published):
-            # Before the office the base knows him in, his role that day is what the
-            # sentence says ("opposition leader Raila Odinga" in 1997), or the group he led
-            # (Kabila's rebels), else unknown. After it he is most often still in public
-            # life in the same camp (another ministry, an envoy): the base's sector stands.
-            actor = replace(actor, sector=self.kb.leads(actor, published), office=None)
-            rule += " before taking office"
-        return actor, rule
 
     # 2. Entities the base does not know --------------------------------------------------
     def _elsewhere(self, span: Span, entry: Entry, named: Counter[str | None]) -> bool:
@@ -296,6 +286,8 @@ class ActorResolver:
             return None  # "the Foreign Ministry": an agent noun, resolved with its owner
         if label == "ORG" and self._titled_name(ent):
             return draft("person", "named entity: titled person")
+        if label == "ORG" and named_town(ent, named, self.kb, self.gazetteer):
+            return draft("place", "named entity: a town the tagger took for an organisation")
         if label == "ORG":
             sector = org_sector(ent, self.kb)
             own = org_country(ent, known, named, self.kb, self.gazetteer)

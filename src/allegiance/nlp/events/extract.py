@@ -298,7 +298,10 @@ def _fill(ev: Event, where: Place | None, when: When) -> Event:
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
-    """The events without repeats of a type, source and target in one sentence."""
+    """The events without repeats of a type, source and target in one sentence; an act with
+    no target gives way to the same source's act of that type on a target in the sentence
+    ("killed one soldier and wounded two others" is one attack on the soldiers)."""
+    aimed = {(ev.type, ev.source.actor.id, ev.sentence_start) for ev in events if ev.target}
     seen = set()
     out = []
     for ev in events:
@@ -308,6 +311,8 @@ def _dedupe(events: list[Event]) -> list[Event]:
             ev.target.actor.id if ev.target else None,
             ev.sentence_start,
         )
+        if ev.target is None and key[:2] + key[3:] in aimed:
+            continue
         if key not in seen:
             seen.add(key)
             out.append(ev)
