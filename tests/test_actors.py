@@ -657,6 +657,15 @@ _ANY = object()  # the sector is not what the row is about
             "UAF",
             id="killed in an attack: its attackers",
         ),
+        pytest.param(
+            "The US-led coalition said 20 fighters were killed near Kandahar.",
+            date(2006, 6, 1),
+            "US-led coalition",
+            "USA",
+            "MIL",
+            id="a coalition a state leads is its war coalition, not a party's",
+        ),
+
     ],
 )
 def test_a_mention_takes_the_country_and_sector_its_context_gives(

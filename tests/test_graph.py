@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -300,3 +301,35 @@ def test_plot_labels_wrap_long_names_instead_of_cutting_them():
     assert _label(long).replace("\n", " ") == "Government of National Accord"
     assert max(len(line) for line in _label(long).splitlines()) <= 18
     assert _label(Actor("TUR", "Turkey", "TUR", None, "country")) == "TUR"
+
+
+def _afghan_war() -> list[Tie]:
+    afg, usa = state("AFG"), state("USA")
+    gov = Actor(id="karzai", name="Karzai", country="AFG", sector="GOV", kind="person")
+    ins = party("AFGINS", "INS")
+    return [
+        tie(ins, "ASSAULT", gov),
+        tie(ins, "ASSAULT", gov, date="2020-06-02"),
+        tie(usa, "ASSAULT", afg),  # "US strikes in Afghanistan": on no side the words name
+        tie(usa, "ASSAULT", afg, date="2020-06-02"),
+        tie(usa, "SUPPORT", gov),
+    ]
+
+
+def test_strikes_on_a_country_at_civil_war_by_its_name_make_no_war_between_states():
+    assert alignment.find_theatres(_afghan_war()) == {"AFG": "AFG"}
+    (th,) = alignment.sides(_afghan_war())
+    assert th.camp_of("USA") == th.camp_of("AFGGOV") != th.camp_of("AFGINS")
+
+
+def test_a_foreign_belligerents_dealings_elsewhere_stay_out_of_the_war():
+    rus, ukr, col = state("RUS"), state("UKR"), state("COL")
+    war = [tie(rus, "ASSAULT", ukr, date=f"2020-06-0{d}") for d in range(1, 6)]
+    war += [tie(ukr, "ASSAULT", rus, date=f"2020-06-0{d}") for d in range(1, 4)]
+    theatres = alignment.find_theatres(war)
+    assert theatres["RUS"] == "UKR"
+    talks = replace(tie(rus, "COOPERATE", col), context=("RUS", "COL"))
+    at_home = tie(rus, "ACCUSE", Actor("RUSOPP", "opposition", "RUS", "OPP", kind="agent"))
+    assert alignment.theatre_of(talks, theatres) is None
+    assert alignment.theatre_of(at_home, theatres) is None
+    assert alignment.theatre_of(tie(rus, "ASSAULT", ukr), theatres) == "UKR"

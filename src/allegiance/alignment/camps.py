@@ -14,6 +14,7 @@ from ..records import Actor
 from .theatres import (
     bare_state,
     find_theatres,
+    is_state,
     node_of,
     party_country,
     place_ties,
@@ -343,6 +344,16 @@ def sides_by_window(
     return out
 
 
+def _foreign_strike(tie: Tie, members: set[str]) -> bool:
+    """An attack by a state from outside the theatre (not at war with its country)."""
+    return (
+        tie.type in _FIGHTING
+        and tie.source.country is not None
+        and tie.source.country not in members
+        and is_state(tie.source)
+    )
+
+
 def _wanted(theatre: str | None) -> str | None:
     if not theatre:
         return None
@@ -369,6 +380,10 @@ def _theatre(
         if civil_war and tie.type == "AID" and bare_state(tie.target, members):
             # "sent jets to Libya" in a civil war arms a side the words do not name (while
             # "backs Damascus" names the government by its capital)
+            w = 0.0
+        if civil_war and _foreign_strike(tie, members) and bare_state(tie.target, members):
+            # "US strikes in Afghanistan" hit a side the words do not name (most often the
+            # insurgents); a state at war with this one is a member of the theatre
             w = 0.0
         if tie.type in _FIGHTING and w:
             fighters |= {a, b}

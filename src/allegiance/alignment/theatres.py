@@ -80,6 +80,13 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
             if s and is_state(tie.source) and is_state(tie.target) and tie.confidence >= _SURE:
                 wars[(s, t)] += tie.confidence
     found = {c for c, n in mass.items() if n >= _MIN_MASS}
+    # Strikes on a country at civil war named only by its name ("US strikes in Afghanistan")
+    # hit a side the words do not name, most often the insurgents: no war between states.
+    internal = _internal_wars(ties)
+    for tie in ties:
+        s, t = tie.source.country, tie.target.country
+        if (s, t) in wars and t in internal and bare_state(tie.target, {t or ""}):
+            wars[(s, t)] -= tie.confidence if tie.confidence >= _SURE else 0.0
     parent = {c: c for c in found}
 
     def root(c: str) -> str:
@@ -95,6 +102,16 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
                 keep, drop = sorted((ra, rb), key=lambda c: (-struck[c], c))
                 parent[drop] = keep
     return {c: root(c) for c in sorted(found)}
+
+
+def _internal_wars(ties: list[Tie]) -> set[str]:
+    """Countries with an internal war: parties to it act (as in ``war_evidence``) with at
+    least ``_MIN_MASS`` of confidence."""
+    mass: Counter[str] = Counter()
+    for tie in ties:
+        for country in {c for a in (tie.source, tie.target) if (c := party_country(a))}:
+            mass[country] += tie.confidence
+    return {c for c, n in mass.items() if n >= _MIN_MASS}
 
 
 def war_evidence(tie: Tie) -> list[str]:
@@ -132,11 +149,29 @@ def theatre_of(tie: Tie, theatres: dict[str, str]) -> str | None:
         return 1 if actor.kind in ("country", "place") else 2
 
     best = max((tie.target, tie.source), key=rank)  # the target first when equally local
-    if rank(best):
+    if rank(best) and _belongs(tie, best, theatres):
         return theatres[best.country or ""]
-    if tie.location_country in theatres:
-        return theatres[tie.location_country or ""]
-    return next((theatres[c] for c in tie.context if c in theatres), None)
+    other = tie.source if best is tie.target else tie.target
+    if rank(other) and _belongs(tie, other, theatres):
+        return theatres[other.country or ""]
+    # where it happened, or a country its sentence names, only as a war's own country: a
+    # meeting in Washington is no event of the Afghan war the US fights in
+    if theatres.get(tie.location_country or "") == tie.location_country:
+        return tie.location_country
+    return next((c for c in tie.context if theatres.get(c) == c), None)
+
+
+def _belongs(tie: Tie, party: Actor, theatres: dict[str, str]) -> bool:
+    """Whether a party places a tie in its theatre: a party of the theatre's own country
+    does; a foreign state at war there (the US, merged into Afghanistan's theatre) only
+    with the other party or the place of the event in that theatre too, so that its
+    dealings with Colombia or Venezuela stay out of the Afghan war."""
+    where = theatres[party.country or ""]
+    if party.country == where:
+        return True
+    other = tie.source if party is tie.target else tie.target
+    abroad = other.country != party.country and theatres.get(other.country or "") == where
+    return abroad or tie.location_country == where
 
 
 def place_ties(ties: list[Tie], theatres: dict[str, str]) -> Iterator[tuple[Tie, str]]:

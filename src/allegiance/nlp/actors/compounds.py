@@ -8,6 +8,7 @@ Russian negotiators" -> two actors, "Bosnian Serbs" -> BIH.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
@@ -213,6 +214,8 @@ class Compounder:
         if owner is not None and owner.actor.country:
             if sector == "MIL" and owner.rule.startswith("an ethnic minority"):
                 sector = "REB"  # "ethnic Armenian troops" in Azerbaijan are not its army
+            if _led_coalition(tok, doc[start : tok.i]):
+                sector = "MIL"  # "the US-led coalition": a state's war coalition, its forces
             actor = self.country_agent(owner.actor.country, sector)
             return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
         return self._unowned(tok, first, sector, index, last_place, last_state, story)
@@ -303,6 +306,11 @@ def _scene(tok: Token, index: dict[int, Draft]) -> str | None:
             if d is not None and d.is_place and d.actor.country and d.rule != "a dateline":
                 return d.actor.country
     return None
+
+
+def _led_coalition(tok: Token, before: Sequence[Token]) -> bool:
+    """A coalition a state leads ("US-led", "Saudi-led"): its war coalition, not parties'."""
+    return fold(tok.text) in ("coalition", "coalitions") and any(t.lower_ == "led" for t in before)
 
 
 def _former(tok: Token) -> bool:
