@@ -665,7 +665,38 @@ _ANY = object()  # the sector is not what the row is about
             "MIL",
             id="a coalition a state leads is its war coalition, not a party's",
         ),
-
+        pytest.param(
+            "Fighting broke out in Kandahar on Monday. Military sources said ten rebels died.",
+            date(2006, 6, 1),
+            "Military sources",
+            "AFG",
+            "MIL",
+            id="sources are of the sector their modifier names",
+        ),
+        pytest.param(
+            "Police in Goa, India arrested five men on Monday.",
+            date(2006, 6, 1),
+            "Goa",
+            "IND",
+            None,
+            id="an Indian state, not a Philippine town, in a story naming India",
+        ),
+        pytest.param(
+            "Clashes erupted in Hebron on Tuesday. The army fired tear gas at youths.",
+            date(1997, 4, 8),
+            "army",
+            "ISR",
+            "MIL",
+            id="the bare army in an occupied territory is the occupier's",
+        ),
+        pytest.param(
+            "Clashes erupted in Hebron on Tuesday. Palestinian police fired at the crowd.",
+            date(1997, 4, 8),
+            "Palestinian police",
+            "PSE",
+            "COP",
+            id="a force named as the territory's own stays its own",
+        ),
     ],
 )
 def test_a_mention_takes_the_country_and_sector_its_context_gives(

@@ -113,6 +113,9 @@ class KnowledgeBase:
     capitals: dict[str, str] = field(default_factory=dict)  # ISO3 -> first capital
     # Folded words of an office only one state has ("home secretary") -> its ISO3 code.
     titles: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # A territory whose bare "the army", "troops", "settlers" are another state's: its
+    # occupier (the West Bank's soldiers are Israel's). ISO3 -> ISO3.
+    occupiers: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     # Folded first words of the people's full names ("robert", "clare"): evidence that an
     # unknown name the tagger calls a person is one, not a place or a ship.
@@ -393,6 +396,8 @@ def _add_countries(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tok
         kb.countries[iso] = actor
         if item.get("capitals"):
             kb.capitals[iso] = str(item["capitals"][0])
+        if item.get("occupier"):
+            kb.occupiers[iso] = str(item["occupier"])
         for title in item.get("titles") or []:
             kb.titles[tuple(fold(w) for w in tokenize(str(title)))] = iso
         kinds = [

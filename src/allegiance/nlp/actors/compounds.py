@@ -61,6 +61,10 @@ _HARDWARE = frozenset(
 # "killed in a suicide bombing"): the GUIDELINES' unidentified attackers (UAF) of the place.
 # "An explosion at a fuel depot" or "a blast" may be an accident: no one is said to attack.
 _ATTACKS = frozenset("bomb bombs bombing bombings attack attacks".split())
+# Civilians of an occupying state in the territory it occupies.
+_SETTLERS = frozenset(["settler", "settlers"])
+# Anonymous sources a story quotes, of the sector their modifier names ("military sources").
+_SOURCES = frozenset(["source", "sources"])
 # Singular nouns that stand for a country's party as its plurals do ("the Turkish side").
 _NATIONAL_SINGULARS = frozenset(["side", "delegation", "team", "contingent", "camp"])
 
@@ -106,6 +110,8 @@ class Compounder:
             if _fielded_by(tok, found):
                 continue
             sector, first = agent_at(self.kb, doc, tok)
+            if sector is None and fold(tok.text) in _SOURCES:
+                sector, first = self._sourced(tok, first)
             if sector is None and _unclaimed_attack(tok, index):
                 near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
                 found.append(self._attackers(tok, _scene(tok, index) or near or story))
@@ -126,6 +132,15 @@ class Compounder:
             if draft:
                 found.append(draft)
         return found
+
+    def _sourced(self, tok: Token, first: int) -> tuple[str | None, int]:
+        """ "military sources", "Israeli security sources": the sector the modifier names."""
+        for child in tok.children:
+            if child.dep_ in ("amod", "compound") and child.i < tok.i:
+                sector = self.kb.agents.get(fold(child.text))
+                if sector is not None:
+                    return sector, min(first, child.i)
+        return None, first
 
     def _attackers(self, tok: Token, country: str | None) -> Draft:
         """The unidentified attackers an attack stands for, of the country it happened in."""
@@ -254,10 +269,13 @@ class Compounder:
             rule = "officials of the state last named"
             return Draft(first, tok.i + 1, actor, rule, "agent", head=tok.i)
         if last_place and sector in _AT_HOME:
+            rule = "agent noun in the country last named"
+            occupier = self.kb.occupiers.get(last_place)
+            if occupier and (sector == "MIL" or fold(tok.text) in _SETTLERS):
+                # "troops raided a village near Hebron": Israel's
+                last_place, rule = occupier, "agent noun of the occupier of the place last named"
             actor = self.country_agent(last_place, sector)
-            return Draft(
-                first, tok.i + 1, actor, "agent noun in the country last named", "agent", head=tok.i
-            )
+            return Draft(first, tok.i + 1, actor, rule, "agent", head=tok.i)
         if last_place is None and sector in _AT_HOME:
             # A story that names no country ("Police arrested six people" in a local paper):
             # the police are still the police, of a country the text does not give.
