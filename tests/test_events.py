@@ -231,6 +231,14 @@ def test_event_constructions_of_actors(pipeline, text, kind, source, target):
         ("Turkey lifted its blockade of Armenia in March.", "RETREAT", "TUR", "ARM"),
         ("Ukraine announced a suspension of gas transit to Hungary.", "SANCTION", "UKR", "HUN"),
         ("Azerbaijani troops demolished Armenian churches in Karabakh.", "COERCE", "AZE", "ARM"),
+        # working together: a verb, and "in coordination with" as in "in protest"
+        ("Jordan and Israel will coordinate border security.", "COOPERATE", "JOR", "ISR"),
+        (
+            "Russia, in coordination with the Syrian army, secured the exit.",
+            "COOPERATE",
+            "RUS",
+            "SYR",
+        ),
     ],
 )
 def test_event_constructions_of_the_lexicon(pipeline, text, kind, source, target):
