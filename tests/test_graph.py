@@ -333,3 +333,34 @@ def test_a_foreign_belligerents_dealings_elsewhere_stay_out_of_the_war():
     assert alignment.theatre_of(talks, theatres) is None
     assert alignment.theatre_of(at_home, theatres) is None
     assert alignment.theatre_of(tie(rus, "ASSAULT", ukr), theatres) == "UKR"
+
+
+def test_a_stored_groups_sector_is_its_role_on_the_events_day():
+    def row(day: str) -> dict:
+        ends = {
+            "s_": ("taliban", "Taliban", "AFG", "GOV", "group", "AFGGOV"),
+            "t_": ("AFGGOV", "Afghan government", "AFG", "GOV", "agent", "AFGGOV"),
+        }
+        out = {
+            p + k: v
+            for p, vals in ends.items()
+            for k, v in zip(("id", "name", "country", "sector", "kind", "code"), vals, strict=True)
+        }
+        return out | {
+            "id": f"e-{day}",
+            "type": "ASSAULT",
+            "mode": None,
+            "date": day,
+            "modality": "asserted",
+            "confidence": 1.0,
+            "articles": 1,
+            "location": None,
+            "context": [],
+            "report_articles": [],
+            "sentences": [],
+            "modalities": [],
+        }
+
+    insurgents, rulers = alignment.ties_from_rows([row("2006-05-01"), row("1998-05-01")])
+    assert insurgents.source.sector == "INS"  # the base's roles: insurgents 2001-21
+    assert rulers.source.sector == "GOV"

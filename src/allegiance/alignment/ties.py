@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from ..knowledge.kb import role_on
 from ..records import Actor, ArticleResult, event_id
 from .weights import MODALITY
 
@@ -136,12 +137,18 @@ def placeable(actor: Actor) -> bool:
 
 def _tie_of_row(row: dict[str, Any]) -> Tie:
     def actor(p: str) -> Actor:
+        kind = row[p + "kind"] or "unknown"
+        sector = row[p + "sector"]
+        if kind == "group":
+            # the store keeps a group's base sector; its role on the event's day is what
+            # the coder gave it (the Taliban as insurgents in 2006)
+            sector = role_on(row[p + "id"], sector, as_date(row["date"]))
         return Actor(
             id=row[p + "id"],
             name=row[p + "name"],
             country=row[p + "country"],
-            sector=row[p + "sector"],
-            kind=row[p + "kind"] or "unknown",
+            sector=sector,
+            kind=kind,
             cameo=row[p + "code"],
         )
 

@@ -557,6 +557,28 @@ def country_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def group_roles() -> dict[str, list[tuple[date, date | None, str]]]:
+    """Group id -> its ``roles`` (packaged groups files): a stored event's group takes the
+    sector of its date in the camps as it did when it was coded (the store keeps one row
+    per actor)."""
+    out = {}
+    for path in packaged_files()["groups"]:
+        for item in _read_yaml(path).get("data") or []:
+            roles = [_role(r) for r in item.get("roles") or []]
+            if roles:
+                out[str(item["id"])] = roles
+    return out
+
+
+def role_on(group_id: str, sector: str | None, when: date | None) -> str | None:
+    """A packaged group's sector on a date (``KnowledgeBase.sector_on`` without the base)."""
+    for start, end, role in group_roles().get(group_id, []) if when else []:
+        if start <= when and (end is None or when <= end):
+            return role
+    return sector
+
+
+@lru_cache(maxsize=1)
 def leaders() -> dict[str, str]:
     """Person id -> the id of the armed group he commands, from the groups' ``leader`` lists
     (packaged file): one party to a conflict, for the camps. Only the groups file is read,
