@@ -666,6 +666,14 @@ _ANY = object()  # the sector is not what the row is about
             id="a coalition a state leads is its war coalition, not a party's",
         ),
         pytest.param(
+            "US-led security forces shot dead four suspected Taliban militants near Kandahar.",
+            date(2006, 6, 1),
+            "US-led security forces",
+            "USA",
+            "MIL",
+            id="forces a state leads abroad are its military, not police",
+        ),
+        pytest.param(
             "Fighting broke out in Kandahar on Monday. Military sources said ten rebels died.",
             date(2006, 6, 1),
             "Military sources",

@@ -229,7 +229,7 @@ class Compounder:
         if owner is not None and owner.actor.country:
             if sector == "MIL" and owner.rule.startswith("an ethnic minority"):
                 sector = "REB"  # "ethnic Armenian troops" in Azerbaijan are not its army
-            if _led_coalition(tok, doc[start : tok.i]):
+            if _state_led(tok, doc[start : tok.i], sector):
                 sector = "MIL"  # "the US-led coalition": a state's war coalition, its forces
             actor = self.country_agent(owner.actor.country, sector)
             return Draft(start, text_end, actor, "agent noun with its country", "agent", head=tok.i)
@@ -326,9 +326,11 @@ def _scene(tok: Token, index: dict[int, Draft]) -> str | None:
     return None
 
 
-def _led_coalition(tok: Token, before: Sequence[Token]) -> bool:
-    """A coalition a state leads ("US-led", "Saudi-led"): its war coalition, not parties'."""
-    return fold(tok.text) in ("coalition", "coalitions") and any(t.lower_ == "led" for t in before)
+def _state_led(tok: Token, before: Sequence[Token], sector: str) -> bool:
+    """A coalition or force a state leads ("the US-led coalition", "US-led security forces",
+    "Saudi-led troops"): the state's forces at war, not parties nor police."""
+    armed = fold(tok.text) in ("coalition", "coalitions") or sector in ("MIL", "COP")
+    return armed and any(t.lower_ == "led" for t in before)
 
 
 def _former(tok: Token) -> bool:
