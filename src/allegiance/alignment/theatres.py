@@ -67,11 +67,15 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
     ties = list(ties)
     # Each event counts by its confidence: a run of improbable events does not make a war.
     mass: Counter[str] = Counter()
+    internal: Counter[str] = Counter()  # mass of parties to a country's own war
     struck: Counter[str] = Counter()
     wars: Counter[tuple[str, str]] = Counter()
+    by_name: Counter[tuple[str, str]] = Counter()  # of those, strikes on a bare country
     for tie in ties:
         for country in war_evidence(tie):
             mass[country] += tie.confidence
+        for country in {c for a in (tie.source, tie.target) if (c := party_country(a))}:
+            internal[country] += tie.confidence
         s, t = tie.source.country, tie.target.country
         if tie.type in ("ASSAULT", "COERCE") and t and s != t and usable_target(tie.target):
             struck[t] += tie.confidence
@@ -79,14 +83,14 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
                 struck[s] -= tie.confidence
             if s and is_state(tie.source) and is_state(tie.target) and tie.confidence >= _SURE:
                 wars[(s, t)] += tie.confidence
+                if bare_state(tie.target, {t}):
+                    by_name[(s, t)] += tie.confidence
     found = {c for c, n in mass.items() if n >= _MIN_MASS}
     # Strikes on a country at civil war named only by its name ("US strikes in Afghanistan")
     # hit a side the words do not name, most often the insurgents: no war between states.
-    internal = _internal_wars(ties)
-    for tie in ties:
-        s, t = tie.source.country, tie.target.country
-        if (s, t) in wars and t in internal and bare_state(tie.target, {t or ""}):
-            wars[(s, t)] -= tie.confidence if tie.confidence >= _SURE else 0.0
+    for (s, t), n in by_name.items():
+        if internal[t] >= _MIN_MASS:
+            wars[(s, t)] -= n
     parent = {c: c for c in found}
 
     def root(c: str) -> str:
@@ -102,16 +106,6 @@ def find_theatres(ties: Iterable[Tie]) -> dict[str, str]:
                 keep, drop = sorted((ra, rb), key=lambda c: (-struck[c], c))
                 parent[drop] = keep
     return {c: root(c) for c in sorted(found)}
-
-
-def _internal_wars(ties: list[Tie]) -> set[str]:
-    """Countries with an internal war: parties to it act (as in ``war_evidence``) with at
-    least ``_MIN_MASS`` of confidence."""
-    mass: Counter[str] = Counter()
-    for tie in ties:
-        for country in {c for a in (tie.source, tie.target) if (c := party_country(a))}:
-            mass[country] += tie.confidence
-    return {c for c, n in mass.items() if n >= _MIN_MASS}
 
 
 def war_evidence(tie: Tie) -> list[str]:

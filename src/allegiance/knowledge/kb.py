@@ -173,10 +173,7 @@ class KnowledgeBase:
     def sector_on(self, actor: Actor, when: date | None) -> str | None:
         """A group's sector on a date: the role the base gives for that period (a party in
         opposition, rebels who took power), else its own."""
-        for start, end, sector in self.roles.get(actor.id, []) if when else []:
-            if start <= when and (end is None or when <= end):
-                return sector
-        return actor.sector
+        return _role_at(self.roles.get(actor.id, []), actor.sector, when)
 
     def leads(self, person: Actor, when: date | None) -> str | None:
         """The sector of the group a person leads, as it was on a date within its years
@@ -572,7 +569,14 @@ def group_roles() -> dict[str, list[tuple[date, date | None, str]]]:
 
 def role_on(group_id: str, sector: str | None, when: date | None) -> str | None:
     """A packaged group's sector on a date (``KnowledgeBase.sector_on`` without the base)."""
-    for start, end, role in group_roles().get(group_id, []) if when else []:
+    return _role_at(group_roles().get(group_id, []), sector, when)
+
+
+def _role_at(
+    roles: list[tuple[date, date | None, str]], sector: str | None, when: date | None
+) -> str | None:
+    """The role of the period a date falls in, else the given sector."""
+    for start, end, role in roles if when else []:
         if start <= when and (end is None or when <= end):
             return role
     return sector

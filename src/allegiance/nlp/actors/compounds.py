@@ -109,11 +109,13 @@ class Compounder:
                 continue
             if _fielded_by(tok, found):
                 continue
+            # A place named sentences ago ("the US" in a story from Kinshasa) does not own
+            # "the troops" here; the story's country does.
+            near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
             sector, first = agent_at(self.kb, doc, tok)
             if sector is None and fold(tok.text) in _SOURCES:
                 sector, first = self._sourced(tok, first)
             if sector is None and _unclaimed_attack(tok, index):
-                near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
                 found.append(self._attackers(tok, _scene(tok, index) or near or story))
                 continue
             if sector is None and fold(tok.text) not in COLLECTIVES:
@@ -123,9 +125,6 @@ class Compounder:
                 continue
             if _is_title_of(tok, index):
                 continue
-            # A place named sentences ago ("the US" in a story from Kinshasa) does not own
-            # "the troops" here; the story's country does.
-            near = last_place if sentence - placed_at <= _PLACE_REACH or not story else story
             recent = last_state is not None and sentence - state_at <= _STATE_REACH
             state = last_state if recent or not story else story
             draft = self._compose(doc, tok, first, sector, index, near or story, state, story)
@@ -148,10 +147,7 @@ class Compounder:
             (c.left_edge.i for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "nummod")),
             default=tok.i,
         )
-        if country:
-            actor = self.country_agent(country, "UAF")
-        else:
-            actor = Actor("UAF", sectors.NOUNS.get("UAF", "UAF"), None, "UAF", kind="agent")
+        actor = self.country_agent(country, "UAF") if country else _countryless("UAF")
         rule = "an attack no one is named for"
         return Draft(first, tok.i + 1, actor, rule, "agent", head=tok.i)
 
@@ -279,11 +275,14 @@ class Compounder:
         if last_place is None and sector in _AT_HOME:
             # A story that names no country ("Police arrested six people" in a local paper):
             # the police are still the police, of a country the text does not give.
-            actor = Actor(sector, sectors.NOUNS.get(sector, sector), None, sector, kind="agent")
-            return Draft(
-                first, tok.i + 1, actor, "agent noun of no country named", "agent", head=tok.i
-            )
+            rule = "agent noun of no country named"
+            return Draft(first, tok.i + 1, _countryless(sector), rule, "agent", head=tok.i)
         return None
+
+
+def _countryless(sector: str) -> Actor:
+    """An agent of a sector in a story that gives no country for it ("police", "a car bomb")."""
+    return Actor(sector, sectors.NOUNS.get(sector, sector), None, sector, kind="agent")
 
 
 def _fielded_by(tok: Token, found: list[Draft]) -> bool:

@@ -70,9 +70,8 @@ def corefer_names(doc: Doc, drafts: list[Draft]) -> None:
     "Putin" after "Vladimir Putin", "GNA" after "Government of National Accord"."""
     surnames: dict[str, Draft] = {}
     acronyms: dict[str, Draft] = {}
-    halves: dict[
-        str, Draft
-    ] = {}  # "the North" after "North Korea", "the South" after "South Sudan"
+    # "the North" after "North Korea", "the South" after "South Sudan"
+    halves: dict[str, Draft] = {}
     for d in sorted(drafts, key=lambda d: d.start):
         words = [t.text for t in doc[d.start : d.end] if not t.is_punct]
         if d.end - d.start == 1 and d.rule.startswith("named entity"):

@@ -311,7 +311,7 @@ def _dedupe(events: list[Event]) -> list[Event]:
             ev.target.actor.id if ev.target else None,
             ev.sentence_start,
         )
-        if ev.target is None and key[:2] + key[3:] in aimed:
+        if ev.target is None and (ev.type, ev.source.actor.id, ev.sentence_start) in aimed:
             continue
         if key not in seen:
             seen.add(key)
