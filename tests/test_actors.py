@@ -804,3 +804,60 @@ def test_an_undated_surname_is_the_one_person_of_a_named_country_who_bears_it(pi
     # inside an organisation's name a surname is no one
     found = resolve_sectors(pipeline, "Britain's accountancy firm Ernst & Young said so.", None)
     assert not any(v[1] and k.endswith("Young") and k != "Ernst & Young" for k, v in found.items())
+
+
+def test_an_undated_surname_two_people_of_one_country_bear_is_its_leader(pipeline):
+    # Britain's Blairs in the base: the prime minister and a police commissioner
+    text = "The Tories attacked Labour in London. Mr Blair said the plan was sound."
+    found = {m.text: m.actor for m in mentions(pipeline, text, None)}
+    blair = next(a for k, a in found.items() if k.endswith("Blair"))
+    assert blair.id == "tony-blair"
+
+
+def test_an_honorific_and_a_surname_are_the_person_named_in_full_before(pipeline):
+    text = "Gordon Brown spoke in London on Monday. The budget would pass, said Mr Brown."
+    found = mentions(pipeline, text, None)
+    assert [m.actor.id for m in found if m.text == "Mr Brown"] == ["gordon-brown"]
+
+
+def test_an_unknown_person_serves_the_country_of_the_people_the_story_names(pipeline):
+    # Iraq named three times, Britain never: Blair, Howard and the parties make it British
+    text = (
+        "Labour's Tony Blair defended the war in Iraq. Michael Howard and the Tories said "
+        "Iraq had been a mistake. Andrew Pierce criticised the inquiry into Iraq."
+    )
+    assert resolve_sectors(pipeline, text, None)["Andrew Pierce"][1] == "GBR"
+
+
+def test_a_country_inside_a_region_name_is_that_region(pipeline):
+    text = "Militants in the Niger Delta attacked an oil platform, Nigeria's army said."
+    found = resolve_sectors(pipeline, text, date(2006, 5, 2))
+    assert found["Niger Delta"][1:] == ("NGA", None, True)
+    assert "Niger" not in found
+
+
+def test_a_title_after_the_is_no_surname(pipeline):
+    # Britain's Mervyn King led its central bank in 2005: "the King" of Nepal is not him
+    text = (
+        "Britain welcomed the news from Nepal. His Majesty the King has reshuffled the "
+        "council, a statement said."
+    )
+    found = resolve_sectors(pipeline, text, date(2005, 12, 7))
+    assert found["King"][1] == "NPL"
+
+
+def test_a_country_that_is_also_a_surname_still_names_the_story(pipeline):
+    # "Nepal" is also Madhav Kumar Nepal's surname; the Maoists are Nepal's, not India's
+    text = "Nepal's government and Maoist rebels agreed to talks. The Maoists said so."
+    found = resolve_sectors(pipeline, text, date(2006, 12, 22))
+    assert found["Maoists"][1:3] == ("NPL", "REB")
+
+
+def test_a_capitalised_dateline_before_a_colon_is_a_place(pipeline):
+    found = resolve_sectors(pipeline, "BEIRUT: Police arrested two men on Friday.", None)
+    assert found["BEIRUT"][3] is True
+
+
+def test_a_party_that_fields_fighters_is_a_party(pipeline):
+    found = resolve_sectors(pipeline, "Hamas said its fighters fired rockets.", date(2009, 1, 3))
+    assert found["Hamas"][1:3] == ("PSE", "PTY")

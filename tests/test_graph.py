@@ -11,6 +11,7 @@ import pytest
 from allegiance import alignment
 from allegiance.alignment import Evidence, Options, Tie
 from allegiance.alignment.camps import camps_and_neutral
+from allegiance.alignment.theatres import party_country
 from allegiance.records import Actor
 
 
@@ -364,3 +365,17 @@ def test_a_stored_groups_sector_is_its_role_on_the_events_day():
     insurgents, rulers = alignment.ties_from_rows([row("2006-05-01"), row("1998-05-01")])
     assert insurgents.source.sector == "INS"  # the base's roles: insurgents 2001-21
     assert rulers.source.sector == "GOV"
+
+
+def test_a_party_that_fields_fighters_is_a_party_to_its_countrys_war():
+    """Hamas is coded PTY, as the guidelines code parties that field fighters; the armed
+    groups file lists it, so its fighting makes a theatre as rebels' would. One sentence
+    alone makes none."""
+    hamas = Actor(id="hamas", name="Hamas", country="PSE", sector="PTY", kind="group")
+    fatah = Actor(id="pse-labour", name="Labour", country="PSE", sector="PTY", kind="group")
+    gov = Actor(id="PSEGOV", name="government", country="PSE", sector="GOV", kind="agent")
+    assert party_country(hamas) == "PSE"
+    assert party_country(fatah) is None  # a party the armed groups file does not list
+    assert alignment.find_theatres([tie(hamas, "ASSAULT", gov)]) == {}
+    clashes = [tie(hamas, "ASSAULT", gov), tie(hamas, "ASSAULT", gov, date="2020-06-02")]
+    assert alignment.find_theatres(clashes) == {"PSE": "PSE"}

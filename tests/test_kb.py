@@ -217,7 +217,8 @@ def test_kb_show_lists_what_a_name_can_mean_with_dates(tmp_path):
 
 
 def test_kb_leaders_are_people_of_the_base_and_groups_exist(sections):
-    from allegiance.knowledge.kb import leaders, slug
+    from allegiance.knowledge.groups import leaders
+    from allegiance.knowledge.kb import slug
 
     people = {slug(p["name"]) for p in sections["people"]}
     groups = {g["id"] for g in sections["groups"]}

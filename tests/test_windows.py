@@ -59,7 +59,8 @@ def test_each_window_has_its_own_camps():
     """A patron that changes sides between years is in a different camp each year; one graph
     of both years would leave it torn between the two."""
     gov, reb, patron = party("XXXGOV", "GOV"), party("XXXREB"), state("PPP")
-    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-01") for y in (2015, 2016)]
+    # two attacks a year: one event alone makes no war (see find_theatres)
+    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-0{d}") for y in (2015, 2016) for d in (1, 2)]
     ties += [tie(patron, "AID", reb, date="2015-06-01"), tie(patron, "AID", gov, date="2016-06-01")]
     found = alignment.sides_by_window(ties)
     assert [t.key for t in found] == ["XXX 2015", "XXX 2016"]
@@ -80,7 +81,8 @@ def test_shifts_between_windows_name_the_change_and_its_evidence():
     newcomer backs the government in 2016; the rebels' 2015 backer goes quiet."""
     gov, reb = party("XXXGOV", "GOV"), party("XXXREB")
     patron, newcomer, quiet = state("PPP"), state("NNN"), state("QQQ")
-    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-01") for y in (2015, 2016)]
+    # two attacks a year: one event alone makes no war (see find_theatres)
+    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-0{d}") for y in (2015, 2016) for d in (1, 2)]
     ties += [
         tie(patron, "AID", reb, date="2015-06-01"),
         tie(quiet, "SUPPORT", reb, date="2015-07-01"),
@@ -105,7 +107,8 @@ def test_shifts_between_windows_name_the_change_and_its_evidence():
 def test_a_lone_fighter_joins_no_side():
     """An actor alone in its camp, tied to nobody on it, is not reported as joining."""
     gov, reb, raider = party("XXXGOV", "GOV"), party("XXXREB"), party("YYYREB")
-    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-01") for y in (2015, 2016)]
+    # two attacks a year: one event alone makes no war (see find_theatres)
+    ties = [tie(reb, "ASSAULT", gov, date=f"{y}-05-0{d}") for y in (2015, 2016) for d in (1, 2)]
     ties.append(tie(raider, "ASSAULT", gov, date="2016-06-01"))
     (second,) = [t for t in alignment.sides_by_window(ties) if t.key == "XXX 2016"]
     assert second.camp_of("YYYREB") is not None  # a camp of its own

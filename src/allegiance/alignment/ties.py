@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ..knowledge.kb import role_on
+from ..knowledge.groups import role_on
 from ..records import Actor, ArticleResult, event_id
 from .weights import MODALITY
 

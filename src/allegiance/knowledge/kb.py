@@ -170,10 +170,15 @@ class KnowledgeBase:
                 return country, office
         return None
 
+    def headed_state(self, actor_id: str) -> bool:
+        """Whether a person was ever his state's head or head of government."""
+        heads = ("head_of_state", "head_of_government")
+        return any(office in heads for _, office, _ in self.terms.get(actor_id, []))
+
     def sector_on(self, actor: Actor, when: date | None) -> str | None:
         """A group's sector on a date: the role the base gives for that period (a party in
         opposition, rebels who took power), else its own."""
-        return _role_at(self.roles.get(actor.id, []), actor.sector, when)
+        return role_at(self.roles.get(actor.id, []), actor.sector, when)
 
     def leads(self, person: Actor, when: date | None) -> str | None:
         """The sector of the group a person leads, as it was on a date within its years
@@ -210,7 +215,7 @@ def _case_ok(entry: Entry, texts: Sequence[str]) -> bool:
     return True
 
 
-def _read_yaml(path: Path | Any) -> dict[str, Any]:
+def read_yaml(path: Path | Any) -> dict[str, Any]:
     try:
         # libyaml's loader when PyYAML has it: ten times faster on the knowledge base
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -259,13 +264,13 @@ def load_sections(user_file: Path | None = None) -> dict[str, list[Any]]:
     sections: dict[str, list[Any]] = defaultdict(list)
     for section, paths in packaged_files().items():
         for path in paths:
-            data = _read_yaml(path).get("data") or []
+            data = read_yaml(path).get("data") or []
             if section == "agents":
                 sections[section].append(data)
             else:
                 sections[section].extend(data)
     if user_file is not None:
-        user = _read_yaml(Path(user_file))
+        user = read_yaml(Path(user_file))
         unknown = set(user) - set(_SECTIONS) - {"source"}
         if unknown:
             raise KnowledgeError(
@@ -321,7 +326,7 @@ def check_entries(path: Path, section: str, items: list[Any] | None) -> list[dic
             raise KnowledgeError(f"{where}: 'active' must be [start, end] (null for open)")
         for role in item.get("roles") or []:
             try:
-                _role(role if isinstance(role, dict) else {})
+                parse_role(role if isinstance(role, dict) else {})
             except KnowledgeError:
                 raise KnowledgeError(
                     f"{where}: each of 'roles' must be {{start, end, sector}} with dates and a "
@@ -438,7 +443,7 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
         )
         active = item.get("active") or [None, None]
         start, end = parse_date(active[0]), parse_date(active[1], end=True)
-        roles = [_role(r) for r in item.get("roles") or []]
+        roles = [parse_role(r) for r in item.get("roles") or []]
         if roles:
             kb.roles[actor.id] = roles
         led = item.get("leader") or []
@@ -453,7 +458,7 @@ def _add_groups(kb: KnowledgeBase, items: list[dict[str, Any]], tokenize: Tokeni
             kb.add(str(name), Entry(actor, "group", start, end), tokenize)
 
 
-def _role(role: dict[str, Any]) -> tuple[date, date | None, str]:
+def parse_role(role: dict[str, Any]) -> tuple[date, date | None, str]:
     """One period of a group's ``roles``: ``{start, end, sector}`` (end null: still so).
 
     Raises:
@@ -549,30 +554,11 @@ def load(tokenize: Tokenize, user_file: Path | None = None) -> KnowledgeBase:
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """ISO 3166 alpha-3 code to the short country name, from the packaged countries file."""
-    data = _read_yaml(packaged_files()["countries"][0])
+    data = read_yaml(packaged_files()["countries"][0])
     return {item["iso3"]: item["name"] for item in data["data"]}
 
 
-@lru_cache(maxsize=1)
-def group_roles() -> dict[str, list[tuple[date, date | None, str]]]:
-    """Group id -> its ``roles`` (packaged groups files): a stored event's group takes the
-    sector of its date in the camps as it did when it was coded (the store keeps one row
-    per actor)."""
-    out = {}
-    for path in packaged_files()["groups"]:
-        for item in _read_yaml(path).get("data") or []:
-            roles = [_role(r) for r in item.get("roles") or []]
-            if roles:
-                out[str(item["id"])] = roles
-    return out
-
-
-def role_on(group_id: str, sector: str | None, when: date | None) -> str | None:
-    """A packaged group's sector on a date (``KnowledgeBase.sector_on`` without the base)."""
-    return _role_at(group_roles().get(group_id, []), sector, when)
-
-
-def _role_at(
+def role_at(
     roles: list[tuple[date, date | None, str]], sector: str | None, when: date | None
 ) -> str | None:
     """The role of the period a date falls in, else the given sector."""
@@ -580,16 +566,3 @@ def _role_at(
         if start <= when and (end is None or when <= end):
             return role
     return sector
-
-
-@lru_cache(maxsize=1)
-def leaders() -> dict[str, str]:
-    """Person id -> the id of the armed group he commands, from the groups' ``leader`` lists
-    (packaged file): one party to a conflict, for the camps. Only the groups file is read,
-    so the alignment graph does not pay for the whole base."""
-    out = {}
-    for group in _read_yaml(packaged_files()["groups"][0]).get("data") or []:
-        led = group.get("leader") or []
-        for person in [led] if isinstance(led, str) else led:
-            out[str(person)] = str(group["id"])
-    return out

@@ -19,9 +19,16 @@ from ...knowledge.places import Gazetteer
 from .drafts import COUNTRYISH, Draft
 
 
-def story_of(named: Counter[str | None]) -> str | None:
-    """The country the names the base knows point to most."""
-    top = [c for c, _ in named.most_common(2) if c]
+def story_of(named: Counter[str | None], known: Sequence[Draft]) -> str | None:
+    """The country the names the base knows point to most: its countries and places, and
+    the people and groups it knows (Blair, Howard and the Tories make a BBC story on the
+    Iraq inquiry a British one, though it names Iraq more than Britain)."""
+    people = Counter(
+        d.actor.country
+        for d in known
+        if d.kind in ("person", "group") and d.actor.country and d.rule.startswith("knowledge")
+    )
+    top = [c for c, _ in (named + people).most_common(2) if c]
     return top[0] if top else None
 
 
@@ -37,6 +44,20 @@ def main_country(named: Counter[str | None], drafts: list[Draft]) -> str | None:
     people = Counter(d.actor.country for d in drafts if d.kind == "person" and d.actor.country)
     story = (named + places + people).most_common(1)
     return story[0][0] if story else None
+
+
+def countries_named(matches: Sequence[Match]) -> Counter[str | None]:
+    """The countries the article names by name, former name or demonym. Capitals are left
+    out: they are what this count helps to settle. A former name is the country in the
+    stories of its time ("Zaire" in 1997). A surname is no rival to a country's name:
+    "Nepal" is Nepal, though Madhav Kumar Nepal bears it."""
+    return Counter(
+        e.actor.country
+        for m in matches
+        if len(own := [e for e in m.entries if e.kind != "surname"]) == 1
+        for e in own
+        if e.kind in ("country", "former", "demonym")
+    )
 
 
 def people_countries(matches: Sequence[Match]) -> Counter[str | None]:
@@ -200,6 +221,25 @@ def place_countries(
             if loc is not None:
                 found[loc.country] += 1
     return found
+
+
+def region_around(span: Span, gazetteer: Gazetteer | None) -> Span | None:
+    """The longer region name a known name opens or closes, if the gazetteer lists one:
+    "Niger" in "the Niger Delta" is Nigeria's delta, not the state of Niger."""
+    if gazetteer is None:
+        return None
+    doc = span.doc
+    for start in range(max(span.start - _REGION_WORDS, 0), span.start + 1):
+        for end in range(min(span.end + _REGION_WORDS, len(doc)), span.end - 1, -1):
+            if end - start <= len(span) or not all(t.text[:1].isupper() for t in doc[start:end]):
+                continue
+            if any(loc.kind == "region" for loc in gazetteer.candidates(doc[start:end].text)):
+                return doc[start:end]
+    return None
+
+
+# Words a region's name may add to a known name it holds ("the Niger Delta").
+_REGION_WORDS = 2
 
 
 def acting_state(d: Draft) -> bool:

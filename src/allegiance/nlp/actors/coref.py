@@ -74,7 +74,10 @@ def corefer_names(doc: Doc, drafts: list[Draft]) -> None:
     halves: dict[str, Draft] = {}
     for d in sorted(drafts, key=lambda d: d.start):
         words = [t.text for t in doc[d.start : d.end] if not t.is_punct]
-        if d.end - d.start == 1 and d.rule.startswith("named entity"):
+        # "Mr Blair", "Lord Butler": the honorific is no part of the name
+        short = d.end - d.start == 1 or (d.end - d.start == 2 and honorific(doc[d.start]))
+        if short and d.rule.startswith("named entity"):
+            words = words[-1:]
             key = fold(words[0]) if words else ""
             earlier = surnames.get(key) or acronyms.get(words[0] if words else "")
             if earlier is None and d.start > 0 and doc[d.start - 1].lower_ == "the":
@@ -98,8 +101,8 @@ _HALVES = frozenset(["North", "South"])
 
 
 def dateline(span: Span) -> bool:
-    """A place in capitals before a dash or a bracket, "GOMA - ...", "KINSHASA (AFP) -":
-    where the story was filed from."""
+    """A place in capitals before a dash, a bracket or a colon ("GOMA - ...", "KINSHASA
+    (AFP) -", "BEIRUT: ..."): where the story was filed from."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if not span.text.isupper() or after is None:
@@ -109,7 +112,7 @@ def dateline(span: Span) -> bool:
     before = doc[span.start - 1] if span.start > 0 else None
     starts = before is None or "\n" in before.text or "\n" in before.whitespace_
     dash = after.text in ("-", "–", "—") and bool(span[-1].whitespace_)
-    return starts and (dash or after.text in ("(", ","))
+    return starts and (dash or after.text in ("(", ",", ":"))
 
 
 def bare_surname(span: Span) -> bool:
@@ -122,6 +125,10 @@ def bare_surname(span: Span) -> bool:
     before = doc[span.start - 1] if span.start > 0 else None
     if after is not None and after.pos_ == "PROPN" and after.text[:1].isupper():
         return False
+    if before is not None and before.lower_ == "the" and (after is None or after.pos_ != "NOUN"):
+        # "the King", "the Speaker": a title, not a man called King ("the Karzai
+        # government" is still Karzai's)
+        return False
     inside = span[0].ent_iob_ == "I" or (after is not None and after.ent_iob_ == "I")
     if inside and span[0].ent_type_ not in ("PERSON", ""):
         return False  # inside an organisation's name: "Ernst & Young"
@@ -130,7 +137,16 @@ def bare_surname(span: Span) -> bool:
         and before.pos_ == "PROPN"
         and before.text[:1].isupper()
         and before.ent_type_ == "PERSON"
+        and not honorific(before)  # "Mr Blair" tagged as one name is still a surname
     )
+
+
+def honorific(tok: Token) -> bool:
+    """Whether a word is a courtesy title ("Mr", "Lady"): what follows it is a surname."""
+    return fold(tok.text).rstrip(".") in _HONORIFICS
+
+
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "mme"])
 
 
 # States that did not exist before a date: their territory's earlier state.

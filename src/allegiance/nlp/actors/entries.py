@@ -50,12 +50,15 @@ def surname_entries(
     published: date | None,
     hints: Counter[str | None],
     in_full: set[str],
+    kb: KnowledgeBase,
 ) -> list[Entry]:
     """The people a bare surname may mean: those who fit the article (see ``fits``) or
     follow their own title. An undated article gives no term to check: there the surname is
     the one person of a country the article names who bears it ("al-Maliki" in a story
-    naming Iraq), and no one when two such people do; one the article names in full
-    (``in_full``: ids) is left to coreference, which gives him his role of the article's era."""
+    naming Iraq), or when several do, the one who led that state ("Mr Blair" in a British
+    story is Tony Blair, not the police commissioner: a leader's surname alone is how news
+    calls him), else no one; one the article names in full (``in_full``: ids) is left to
+    coreference, which gives him his role of the article's era."""
     if published is None and any(e.actor.id in in_full for e in entries):
         return []
     if published is None:
@@ -63,6 +66,8 @@ def surname_entries(
         if found:
             return found
         found = [e for e in entries if e.actor.country and hints.get(e.actor.country, 0) > 0]
+        if len({e.actor.id for e in found}) > 1:
+            found = [e for e in found if kb.headed_state(e.actor.id)]
         return found if len({e.actor.id for e in found}) == 1 else []
     return [e for e in entries if fits(e, published, hints) or titled(span, e)]
 

@@ -28,6 +28,7 @@ from ...records import Actor, Mention
 from .compounds import Compounder, regional_peoples
 from .context import (
     acting_state,
+    countries_named,
     era,
     main_country,
     named_town,
@@ -35,6 +36,7 @@ from .context import (
     org_sector,
     people_countries,
     place_countries,
+    region_around,
     sole_countries,
     story_of,
     unnamed_story,
@@ -45,6 +47,7 @@ from .coref import (
     bare_surname,
     corefer_names,
     dateline,
+    honorific,
     office_holders,
     pronouns,
     surnames,
@@ -69,6 +72,12 @@ def _known_draft(span: Span, actor: Actor, rule: str, kind: str) -> Draft:
         head = span.root.i
         return Draft(span.start, span.end, actor, "a dateline", "place", True, head, text=span.text)
     return Draft(span.start, span.end, actor, rule, kind, head=span.root.i, text=span.text)
+
+
+def _region_draft(span: Span) -> Draft:
+    actor = Actor(id=slug(span.text), name=span.text, country=None, sector=None, kind="place")
+    rule = "gazetteer region"
+    return Draft(span.start, span.end, actor, rule, "place", True, span.root.i, text=span.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +150,7 @@ class ActorResolver:
             for m in self.kb.find(texts)
         ]
         matches = [m for m in matches if m.entries]
-        named.update(
-            e.actor.country
-            for m in matches
-            for e in m.entries
-            # Capitals are left out: they are what this count helps to settle. A former name
-            # is the country in the stories of its time ("Zaire" in 1997).
-            if e.kind in ("country", "former", "demonym") and len(m.entries) == 1
-        )
+        named.update(countries_named(matches))
         covered = {i for m in matches for i in range(m.start, m.end)}
         named.update(place_countries(doc, covered, self.gazetteer))
         people = people_countries(matches)
@@ -167,12 +169,15 @@ class ActorResolver:
                 continue
             if _inside_longer_name(span, m.entries, covered):
                 continue
+            if (region := region_around(span, self.gazetteer)) is not None:
+                drafts.append(_region_draft(region))
+                continue
             if all(e.kind == "surname" for e in m.entries):
                 # A surname alone is a known person only on evidence: the person in office
                 # on the article's date and his country named ("Goma" in a 2023 story about
                 # Kivu is not the Congolese prime minister of 1991). Without it, a full name
                 # earlier still links it (coref), else it is an unknown person or a place.
-                entries = surname_entries(m.entries, span, published, hints, in_full)
+                entries = surname_entries(m.entries, span, published, hints, in_full, self.kb)
                 if not entries or not bare_surname(span):
                     continue
                 m = replace(m, entries=tuple(entries))
@@ -237,7 +242,7 @@ class ActorResolver:
         drafts = []
         # The country the names the base knows point to most: an unknown party, court or
         # newspaper is that country's own.
-        home = story_of(named)
+        home = story_of(named, known)
         for found in doc.ents:
             ent = _trim(found)
             if ent is None or any(i in taken for i in range(ent.start, ent.end)):
@@ -309,11 +314,11 @@ class ActorResolver:
         honorific ("Ms Short") or a given name the base knows and a surname ("Robert
         Peston"); not a place ("Lachin") nor a ship ("Galaxy Leader")."""
         words = [t for t in ent if t.is_alpha]
-        if ent.start > 0 and _honorific(ent.doc[ent.start - 1]):
+        if ent.start > 0 and honorific(ent.doc[ent.start - 1]):
             return True
         if len(words) < 2:
             return False
-        return _honorific(words[0]) or fold(words[0].text) in self.kb.given_names
+        return honorific(words[0]) or fold(words[0].text) in self.kb.given_names
 
     def _placed(self, ent: Span) -> bool:
         """A name the tagger took for a person that its preposition says is a place the
@@ -457,11 +462,7 @@ def _former_title(doc: Doc, d: Draft) -> bool:
 def _honoured(ent: Span) -> bool:
     """A name after an honorific, inside the entity or just before it ("Mr Howard")."""
     before = ent.doc[ent.start - 1] if ent.start > 0 else None
-    return (len(ent) > 1 and _honorific(ent[0])) or (before is not None and _honorific(before))
-
-
-def _honorific(tok: Token) -> bool:
-    return fold(tok.text).rstrip(".") in _HONORIFICS
+    return (len(ent) > 1 and honorific(ent[0])) or (before is not None and honorific(before))
 
 
 def _trim(ent: Span) -> Span | None:
@@ -577,7 +578,3 @@ def actor_for_span(doc: Doc, found: DocActors, start: int, end: int) -> Mention 
         if after is not None and after.actor.kind == "person":
             return after
     return head or (inside[0] if inside else None)
-
-
-# Words before a name that say it is a person's ("Ms Short", "Sir Menzies Campbell").
-_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "mme"])
