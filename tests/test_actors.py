@@ -861,3 +861,18 @@ def test_a_capitalised_dateline_before_a_colon_is_a_place(pipeline):
 def test_a_party_that_fields_fighters_is_a_party(pipeline):
     found = resolve_sectors(pipeline, "Hamas said its fighters fired rockets.", date(2009, 1, 3))
     assert found["Hamas"][1:3] == ("PSE", "PTY")
+
+
+def test_the_country_is_the_state_last_named(pipeline):
+    text = (
+        "The EU will open talks with Croatia only if the country co-operates with the "
+        "tribunal. The whole country watched."
+    )
+    found = resolve_sectors(pipeline, text, date(2005, 3, 16))
+    assert found["the country"][1:3] == ("HRV", "GOV")  # it acts: its government
+    assert "The whole country" not in found and "country" not in found
+    found = resolve_sectors(pipeline, "Turkey said rebels staged attacks in the country.")
+    assert found["the country"][1] == "TUR" and found["the country"][3] is True
+    # "this country" is the paper's own: T&T's, though Dominica was named last
+    text = "T&T's cabinet met in Port of Spain. Dominica asked this country to waive its fees."
+    assert resolve_sectors(pipeline, text)["this country"][1] == "TTO"

@@ -162,10 +162,12 @@ class Compounder:
         owner, _, _ = _owner(tok, index)
         if owner is None or owner.kind not in COUNTRYISH or not owner.actor.country:
             return None
+        # the owner before the noun ("Egyptian warships") or after it ("warships of Egypt")
+        start, end = min(owner.start, tok.i), max(owner.end, tok.i + 1)
         if word in _HARDWARE:
             # "a U.S. drone struck", "Israeli helicopters fired": the country's forces
             actor = self.country_agent(owner.actor.country, "MIL")
-            return Draft(owner.start, tok.i + 1, actor, "a country's hardware", "agent", head=tok.i)
+            return Draft(start, end, actor, "a country's hardware", "agent", head=tok.i)
         actor = replace(
             self.country_agent(owner.actor.country, ""),
             id=owner.actor.country,
@@ -175,7 +177,7 @@ class Compounder:
             sector=None,
             kind="country",
         )
-        return Draft(owner.start, tok.i + 1, actor, "a country's own", "agent", head=tok.i)
+        return Draft(start, end, actor, "a country's own", "agent", head=tok.i)
 
     def _compose(
         self,

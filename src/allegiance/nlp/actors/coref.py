@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...knowledge.kb import KnowledgeBase, fold, slug
 from ...records import Actor
-from .drafts import Draft
+from .drafts import PLACE_PREPS, Draft
 
 
 def surnames(doc: Doc, drafts: list[Draft]) -> list[Draft]:
@@ -304,6 +304,64 @@ def bare_capitals(
                 )
             )
     return found
+
+
+def bare_countries(
+    doc: Doc, drafts: list[Draft], kb: KnowledgeBase, story: str | None
+) -> list[Draft]:
+    """ "the country", "the nation" with no name beside it -> the state named last in its
+    sentence or the one before, else the story's ("talks with Croatia begin only if the
+    country co-operates"); "this country" -> the story's, the paper's own. After a locative
+    preposition ("attacks in the country") it is that state as a place."""
+    taken = {i for d in drafts for i in range(d.start, d.end)}
+    states = sorted(
+        (d for d in drafts if d.kind in _STATE_KINDS and d.actor.country), key=lambda d: d.start
+    )
+    starts = [sent.start for sent in doc.sents]
+
+    def sentence_of(i: int) -> int:
+        return bisect_right(starts, i) - 1
+
+    found = []
+    for tok in doc:
+        if tok.i in taken or tok.lower_ not in _STATE_NOUNS or tok.pos_ != "NOUN":
+            continue
+        det = [c for c in tok.children if c.dep_ == "det"]
+        if tok.i == 0 or len(det) != 1 or det[0].i != tok.i - 1 or det[0].lower_ not in _THIS:
+            continue
+        if any(c.dep_ in ("amod", "compound", "prep", "appos", "nummod") for c in tok.children):
+            continue  # "the whole country", "the country of their birth"
+        # "this country" is the paper's own, the story's; "the country" the state named last,
+        # in this sentence or the one before
+        near = [
+            d.actor.country
+            for d in states
+            if d.end <= tok.i and sentence_of(d.start) >= sentence_of(tok.i) - 1
+        ]
+        own = near[-1] if near and det[0].lower_ == "the" else story
+        actor = kb.countries.get(own or "")
+        if actor is None:
+            continue
+        place = tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
+        found.append(
+            Draft(
+                tok.i - 1,
+                tok.i + 1,
+                actor,
+                "the state last named" if own != story else "the state of the story",
+                "country",
+                is_place=place,
+                head=tok.i,
+                text=doc[tok.i - 1 : tok.i + 1].text,
+            )
+        )
+    return found
+
+
+# Names of a state that stand for the one last named, and the kinds of draft that name one.
+_STATE_NOUNS = frozenset(["country", "nation", "kingdom", "republic"])
+_THIS = frozenset(["the", "this"])
+_STATE_KINDS = frozenset(["country", "former", "capital", "seat"])
 
 
 def _pronoun(tok: Token, actor: Actor) -> Draft:

@@ -44,6 +44,7 @@ from .context import (
 from .coref import (
     as_of,
     bare_capitals,
+    bare_countries,
     bare_surname,
     corefer_names,
     dateline,
@@ -115,6 +116,7 @@ class ActorResolver:
         corefer_names(doc, drafts)
         drafts += surnames(doc, drafts)
         drafts += pronouns(doc, drafts)
+        drafts += bare_countries(doc, drafts, self.kb, main)
         capitals = bare_capitals(doc, drafts, self.kb, main)
         self._locate(capitals, named)
         drafts += capitals
