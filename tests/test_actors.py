@@ -876,3 +876,15 @@ def test_the_country_is_the_state_last_named(pipeline):
     # "this country" is the paper's own: T&T's, though Dominica was named last
     text = "T&T's cabinet met in Port of Spain. Dominica asked this country to waive its fees."
     assert resolve_sectors(pipeline, text)["this country"][1] == "TTO"
+
+
+def test_a_services_spokesman_is_the_services(pipeline):
+    text = (
+        "An Israeli army spokesman said troops fired. Police officials in Lahore said two "
+        "men were held. State Department deputy spokesman Adam Ereli said the US agreed."
+    )
+    found = resolve_sectors(pipeline, text, date(2005, 12, 12))
+    assert found["Israeli army spokesman"][2] == "MIL"
+    assert found["Police officials in Lahore"][2] == "COP"
+    ereli = next(k for k in found if k.endswith("Adam Ereli"))
+    assert found[ereli][2] != "LEG"  # a deputy spokesman is no legislator

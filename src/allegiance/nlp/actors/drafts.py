@@ -102,6 +102,11 @@ def agent_at(kb: KnowledgeBase, doc: Doc, tok: Token) -> tuple[str | None, int]:
     the noun is "ministers", not "defence ministers".
     """
     tail = fold(tok.text)
+    if tail in STAFF and tok.i > 0 and tok.doc[tok.i - 1].dep_ in ("compound", "amod", "nmod"):
+        # "army spokesman", "police officials", "military authorities": the service's staff
+        service, first = agent_at(kb, doc, doc[tok.i - 1])
+        if service in _SERVICES:
+            return service, first
     if tail not in kb.agent_tails:  # most words end no multi-word agent noun
         return kb.agents.get(tail) or kb.agents.get(fold(tok.lemma_)), tok.i
     for n in range(MAX_AGENT_WORDS, 1, -1):
@@ -112,6 +117,17 @@ def agent_at(kb: KnowledgeBase, doc: Doc, tok: Token) -> tuple[str | None, int]:
         if phrase in kb.agents:
             return kb.agents[phrase], first
     return kb.agents.get(fold(tok.text)) or kb.agents.get(fold(tok.lemma_)), tok.i
+
+
+# Words for the people who speak or act for a body: after the name of a service or an armed
+# or political body ("army", "police", "rebel", "opposition") they are its, not the
+# government's ("deputy spokesman" stays the government's). Leaders and chiefs are left out:
+# a known one keeps his own entry's sector ("militia leader Khalifa Haftar" is no militia).
+STAFF = frozenset(
+    "spokesman spokeswoman spokesperson spokesmen spokeswomen spokespeople official officials "
+    "authorities source sources personnel leadership command".split()
+)
+_SERVICES = frozenset(["MIL", "COP", "SPY", "REB", "INS", "UAF", "SEP", "OPP", "PTY"])
 
 
 def country_agent(kb: KnowledgeBase, demonyms: dict[str, str], iso3: str, sector: str) -> Actor:
