@@ -390,6 +390,7 @@ def test_a_protest_is_aimed_at_whom_its_demand_addresses(pipeline):
         ("France will withdraw its troops from Mali if the junta holds elections.", "RETREAT"),
         ("The Colombian army gave a heavy blow to the ELN rebels on Monday.", "ASSAULT"),
         ("Norway sent a letter to the Sri Lankan president on Tuesday.", "CONSULT"),
+        ("Kenya's president sent the reports to a retired Ugandan diplomat.", "CONSULT"),
         ("Turkey sent a stern warning to Greece over the islands.", "THREATEN"),
     ],
 )
