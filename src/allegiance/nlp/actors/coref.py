@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -240,11 +240,7 @@ def pronouns(doc: Doc, drafts: list[Draft]) -> list[Draft]:
         (d for d in drafts if d.kind in _COLLECTIVE_KINDS and not d.is_place), key=lambda d: d.start
     )
     index = {i: d for d in drafts for i in range(d.start, d.end)}
-    starts = [sent.start for sent in doc.sents]
-
-    def sentence_of(i: int) -> int:
-        return bisect_right(starts, i) - 1
-
+    sentence_of = _sentence_of(doc)
     found = []
     for tok in doc:
         if tok.lower_ in _GROUP_PRONOUNS and tok.pos_ == "PRON":
@@ -317,11 +313,7 @@ def bare_countries(
     states = sorted(
         (d for d in drafts if d.kind in _STATE_KINDS and d.actor.country), key=lambda d: d.start
     )
-    starts = [sent.start for sent in doc.sents]
-
-    def sentence_of(i: int) -> int:
-        return bisect_right(starts, i) - 1
-
+    sentence_of = _sentence_of(doc)
     found = []
     for tok in doc:
         if tok.i in taken or tok.lower_ not in _STATE_NOUNS or tok.pos_ != "NOUN":
@@ -338,8 +330,8 @@ def bare_countries(
             for d in states
             if d.end <= tok.i and sentence_of(d.start) >= sentence_of(tok.i) - 1
         ]
-        own = near[-1] if near and det[0].lower_ == "the" else story
-        actor = kb.countries.get(own or "")
+        by_name = bool(near) and det[0].lower_ == "the"
+        actor = kb.countries.get((near[-1] if by_name else story) or "")
         if actor is None:
             continue
         place = tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
@@ -348,7 +340,7 @@ def bare_countries(
                 tok.i - 1,
                 tok.i + 1,
                 actor,
-                "the state last named" if own != story else "the state of the story",
+                "the state last named" if by_name else "the state of the story",
                 "country",
                 is_place=place,
                 head=tok.i,
@@ -362,6 +354,12 @@ def bare_countries(
 _STATE_NOUNS = frozenset(["country", "nation", "kingdom", "republic"])
 _THIS = frozenset(["the", "this"])
 _STATE_KINDS = frozenset(["country", "former", "capital", "seat"])
+
+
+def _sentence_of(doc: Doc) -> Callable[[int], int]:
+    """The index of the sentence a token index falls in."""
+    starts = [sent.start for sent in doc.sents]
+    return lambda i: bisect_right(starts, i) - 1
 
 
 def _pronoun(tok: Token, actor: Actor) -> Draft:

@@ -102,7 +102,7 @@ def agent_at(kb: KnowledgeBase, doc: Doc, tok: Token) -> tuple[str | None, int]:
     the noun is "ministers", not "defence ministers".
     """
     tail = fold(tok.text)
-    if tail in STAFF and tok.i > 0 and tok.doc[tok.i - 1].dep_ in ("compound", "amod", "nmod"):
+    if tail in _STAFF and tok.i > 0 and doc[tok.i - 1].dep_ in ("compound", "amod", "nmod"):
         # "army spokesman", "police officials", "military authorities": the service's staff
         service, first = agent_at(kb, doc, doc[tok.i - 1])
         if service in _SERVICES:
@@ -123,7 +123,7 @@ def agent_at(kb: KnowledgeBase, doc: Doc, tok: Token) -> tuple[str | None, int]:
 # or political body ("army", "police", "rebel", "opposition") they are its, not the
 # government's ("deputy spokesman" stays the government's). Leaders and chiefs are left out:
 # a known one keeps his own entry's sector ("militia leader Khalifa Haftar" is no militia).
-STAFF = frozenset(
+_STAFF = frozenset(
     "spokesman spokeswoman spokesperson spokesmen spokeswomen spokespeople official officials "
     "authorities source sources personnel leadership command".split()
 )
