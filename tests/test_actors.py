@@ -888,3 +888,14 @@ def test_a_services_spokesman_is_the_services(pipeline):
     assert found["Police officials in Lahore"][2] == "COP"
     ereli = next(k for k in found if k.endswith("Adam Ereli"))
     assert found[ereli][2] != "LEG"  # a deputy spokesman is no legislator
+
+
+def test_a_people_as_a_whole_is_its_state_and_some_of_it_civilians(pipeline):
+    text = (
+        "The French said the talks failed. Nine Afghans and several hundred Palestinians "
+        "were hurt. Turks watched."
+    )
+    found = resolve_sectors(pipeline, text, date(2006, 6, 1))
+    assert found["French"][:3] == ("FRA", "FRA", "GOV")  # the state's voice, its code kept
+    assert found["Afghans"][2] == found["Palestinians"][2] == "CVL"
+    assert found["Turks"][2] is None

@@ -260,6 +260,27 @@ def acting_state(d: Draft) -> bool:
 STATE_NAMES = frozenset(["country", "former", "capital", "seat", "pronoun"])
 
 
+def people_of(doc: Doc, d: Draft) -> str | None:
+    """The sector a people named by its demonym acts in: "the French", "the North Koreans"
+    (the people as a whole, in the news a state's voice) are its government, as the
+    training coders code them; "nine Afghans", "several hundred Palestinians" (some of its
+    people) are civilians; else None ("Turks", or a demonym modifying a noun)."""
+    if d.kind != "demonym" or d.actor.kind != "country" or d.head < 0:
+        return None
+    head = doc[d.head]
+    if head.dep_ in ("amod", "compound", "poss", "nmod") or head.i != d.end - 1:
+        return None
+    words = {c.lower_ for c in head.children if c.i < d.start}
+    counted = any(c.dep_ == "nummod" for c in head.children) or words & _SOME
+    if counted:
+        return "CVL"
+    return "GOV" if words == {"the"} else None
+
+
+# Words that count some of a people: "several hundred Palestinians", "many Iraqis".
+_SOME = frozenset(["several", "some", "many", "dozens", "hundreds", "thousands", "few", "other"])
+
+
 def unnamed_story(
     named: Counter[str | None],
     people: Counter[str | None],

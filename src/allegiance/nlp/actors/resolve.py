@@ -35,6 +35,7 @@ from .context import (
     org_country,
     org_sector,
     people_countries,
+    people_of,
     place_countries,
     region_around,
     sole_countries,
@@ -135,9 +136,13 @@ class ActorResolver:
                 and not own
             ):
                 d.actor = replace(d.actor, country=as_of(d.actor.country, published))
-            if acting_state(d):
+            if acting_state(d) or people_of(doc, d) == "GOV":
                 # its code stays the state's, as CAMEO codes "Turkey" (TUR, not TURGOV)
                 d.actor = replace(d.actor, sector="GOV", cameo=d.actor.country)
+            elif people_of(doc, d) == "CVL":
+                # some of its people, not the state: an agent of the camps' bystanders
+                c = d.actor.country
+                d.actor = replace(d.actor, id=f"{c}CVL", name=d.text, sector="CVL", kind="agent")
         return _finish(doc, drafts)
 
     # 1. Knowledge-base names -------------------------------------------------------------
