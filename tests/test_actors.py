@@ -899,3 +899,13 @@ def test_a_people_as_a_whole_is_its_state_and_some_of_it_civilians(pipeline):
     assert found["French"][:3] == ("FRA", "FRA", "GOV")  # the state's voice, its code kept
     assert found["Afghans"][2] == found["Palestinians"][2] == "CVL"
     assert found["Turks"][2] is None
+
+
+def test_a_british_chancellor_is_no_head_of_government(pipeline):
+    text = "Gordon Brown spoke in London. The chancellor said the budget was sound."
+    found = {m.text: m.actor for m in mentions(pipeline, text, date(2005, 6, 1))}
+    assert found["Gordon Brown"].sector == "GOV"  # the Exchequer's, before his premiership
+    assert found["chancellor"].id != "tony-blair"
+    text = "Angela Merkel spoke in Berlin. The German chancellor said the plan was sound."
+    found = {m.text: m.actor for m in mentions(pipeline, text, date(2010, 6, 1))}
+    assert found["German chancellor"].id == "angela-merkel"

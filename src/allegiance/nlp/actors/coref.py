@@ -211,12 +211,21 @@ def office_holders(doc: Doc, drafts: list[Draft], kb: KnowledgeBase, when: date 
         office = office_title(doc, d.head)
         if fold(head.text) == "counterpart":
             office = _counterpart_office(head, drafts, kb, when)
-        if office is None:
+        if office is None or not _office_there(head, d.actor.country):
             continue
         person = kb.holder(d.actor.country, office, when)
         if person is not None:
             d.actor, d.kind = person, "person"
             d.rule = f"{office.replace('_', ' ')} of {d.actor.country} on the article's date"
+
+
+def _office_there(head: Token, country: str) -> bool:
+    """Whether a title names that office in the country: a chancellor heads the government
+    only in Germany and Austria (Britain's is its finance minister)."""
+    return fold(head.text) != "chancellor" or country in _CHANCELLOR_STATES
+
+
+_CHANCELLOR_STATES = frozenset(["DEU", "AUT"])
 
 
 def _counterpart_office(
