@@ -136,10 +136,11 @@ class ActorResolver:
                 and not own
             ):
                 d.actor = replace(d.actor, country=as_of(d.actor.country, published))
-            if acting_state(d) or people_of(doc, d) == "GOV":
+            people = people_of(doc, d)
+            if acting_state(d) or people == "GOV":
                 # its code stays the state's, as CAMEO codes "Turkey" (TUR, not TURGOV)
                 d.actor = replace(d.actor, sector="GOV", cameo=d.actor.country)
-            elif people_of(doc, d) == "CVL":
+            elif people == "CVL":
                 # some of its people, not the state: an agent of the camps' bystanders
                 c = d.actor.country
                 d.actor = replace(d.actor, id=f"{c}CVL", name=d.text, sector="CVL", kind="agent")
@@ -177,7 +178,8 @@ class ActorResolver:
             if _inside_longer_name(span, m.entries, covered):
                 continue
             if (region := region_around(span, self.gazetteer)) is not None:
-                drafts.append(_region_draft(region))
+                if not drafts or (drafts[-1].start, drafts[-1].end) != (region.start, region.end):
+                    drafts.append(_region_draft(region))  # once, whatever names it holds
                 continue
             if all(e.kind == "surname" for e in m.entries):
                 # A surname alone is a known person only on evidence: the person in office
