@@ -289,3 +289,20 @@ def test_eval_actors_on_news_gold_goes_to_the_article_scorer(tmp_path):
     gold, corpus = _files(tmp_path, _record(article_id="team:404"))
     result = CliRunner().invoke(main, ["eval", "actors", str(gold), "--corpus", str(corpus)])
     assert result.exit_code == 1 and "unknown article id 'team:404'" in result.stderr
+
+
+def test_a_body_of_no_known_sector_does_not_stand_for_its_state_in_the_camps():
+    # "Chechens", which the tagger took for an organisation, with the separatists
+    conflict = GoldCamps(
+        "Russia-Chechnya",
+        ((_actor("Russia", "RUS", "GOV"),), (_actor("Chechnya", "RUS", "SEP"),)),
+    )
+    rus = Actor("RUS", "Russia", "RUS", "GOV", "country")
+    sep = Actor("RUSSEP", "Chechen separatists", "RUS", "SEP", "agent")
+    chechens = Actor("chechens", "Chechens", "RUS", None, "org")
+    theatre = SimpleNamespace(
+        nodes={"chechens": chechens, "RUSSEP": sep, "RUS": rus},
+        camps=(("chechens", "RUSSEP"), ("RUS",)),
+        camp_of=lambda n: 1 if n == "RUS" else 0,
+    )
+    assert camp_agreement(conflict, [theatre]) == (1, 1)

@@ -219,7 +219,12 @@ def _camp_member(actor: Actor, gold: GoldActor) -> bool:
         return True
     if gold.country is None or actor.country != gold.country:
         return False
-    state_side = actor.sector in _STATE_SIDE and actor.kind != "person"
+    # the state's side: the state itself, its government and forces; not a person, nor a
+    # body of no known sector ("Chechens" the tagger took for an organisation)
+    if actor.sector is None:
+        state_side = actor.kind == "country"
+    else:
+        state_side = actor.sector in _STATE_SIDE and actor.kind != "person"
     return (gold.sector in _STATE_SIDE) == state_side or actor.sector == gold.sector
 
 
