@@ -814,6 +814,42 @@ def test_an_undated_surname_two_people_of_one_country_bear_is_its_leader(pipelin
     assert blair.id == "tony-blair"
 
 
+def test_a_surname_several_leaders_of_the_named_country_bear_is_of_that_country(pipeline):
+    # the base's Bushes: two presidents and a governor of the United States, a New Zealand
+    # police commissioner
+    text = "The United States will send aid to Iraq, Bush told reporters in Kuwait."
+    found = resolve_sectors(pipeline, text, None)
+    assert found["Bush"][1:3] == ("USA", "GOV")
+    # dated, none in office: the country only
+    assert resolve_sectors(pipeline, text, date(1997, 4, 1))["Bush"][1:3] == ("USA", None)
+    # no bearer's country named: no one
+    text = "Aid will be sent to Iraq, Bush told reporters in Kuwait."
+    assert resolve_sectors(pipeline, text, None).get("Bush", (None, None))[1] is None
+
+
+def test_an_unknown_body_of_no_sector_is_the_storys_own_unless_its_name_is_international(
+    pipeline,
+):
+    text = (
+        "Kenya's opposition marched in Nairobi on Monday. Kenyan police arrested twelve "
+        "marchers in Mombasa. The NDMC condemned the arrests, and so did Amnesty International."
+    )
+    found = resolve_sectors(pipeline, text, date(2023, 3, 20))
+    assert found["NDMC"][1] == "KEN"
+    assert found["Amnesty International"][1] is None
+    # one word ending a title is part of it, no body of the story's country
+    text = "Libya's rivals met in Berlin. Egypt's president and US Secretary of State Mike "
+    found = resolve_sectors(pipeline, text + "Pompeo attended.", date(2020, 1, 20))
+    assert found.get("State", (None, None))[1] is None
+
+
+def test_a_name_spelt_the_british_way_finds_the_entry_spelt_the_american_way(pipeline):
+    text = "The Organisation for Security and Cooperation in Europe sent observers to Georgia."
+    found = resolve_sectors(pipeline, text, date(2008, 1, 5))
+    osce = next(v for k, v in found.items() if "Security" in k)
+    assert osce[0] == "IGOEURSCE"
+
+
 def test_an_honorific_and_a_surname_are_the_person_named_in_full_before(pipeline):
     text = "Gordon Brown spoke in London on Monday. The budget would pass, said Mr Brown."
     found = mentions(pipeline, text, None)

@@ -39,6 +39,20 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def name_key(word: str) -> str:
+    """A word of a name as the base indexes it: folded, and British spellings as American
+    ones, so "Organisation for Security and Cooperation" and "Israel Defence Forces" find
+    the entries spelt the other way."""
+    key = fold(word)
+    for british, american in _SPELLINGS:
+        if british in key:
+            key = key.replace(british, american)
+    return key
+
+
+_SPELLINGS = (("isation", "ization"), ("defence", "defense"), ("programme", "program"))
+
+
 def slug(text: str) -> str:
     """A readable id from a name: ``Khalifa Haftar`` -> ``khalifa-haftar``."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
@@ -125,7 +139,7 @@ class KnowledgeBase:
         words = tuple(tokenize(alias))
         if not words:
             return
-        key = tuple(fold(w) for w in words)
+        key = tuple(name_key(w) for w in words)
         exact = alias.isupper() and len(alias.replace(".", "")) <= 6
         proper = entry.kind not in ("agent",) and alias[:1].isupper()
         self.index.setdefault(key, []).append(
@@ -136,7 +150,7 @@ class KnowledgeBase:
 
     def find(self, texts: Sequence[str]) -> list[Match]:
         """Longest non-overlapping matches, left to right, that pass the case rules."""
-        keys = [fold(t) for t in texts]
+        keys = [name_key(t) for t in texts]
         found: list[Match] = []
         i = 0
         while i < len(keys):
@@ -201,7 +215,7 @@ class KnowledgeBase:
 
 def entries_named(kb: KnowledgeBase, words: Sequence[str]) -> list[Entry]:
     """Every entry a name (as tokens) is an alias of, whatever its case, by kind and date."""
-    entries = kb.index.get(tuple(fold(w) for w in words), [])
+    entries = kb.index.get(tuple(name_key(w) for w in words), [])
     order = ("country", "igo", "group", "person", "former", "demonym", "capital", "seat")
     rank = {k: n for n, k in enumerate(order)}
     return sorted(entries, key=lambda e: (rank.get(e.kind, 99), e.start or date.min))

@@ -16,6 +16,11 @@ from ...records import Actor
 # Entity labels that never name an actor, even when a token spells a known name ("May").
 NOT_ACTOR_ENTS = frozenset(["DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"])
 # A name after one of these prepositions is where something happens, not who does it.
+# Nouns whose "of X" or "X ..." names a place ("the city of Goma", "the Kalbajar district").
+SETTLEMENTS = frozenset(
+    ["city", "town", "village", "capital", "province", "region", "district", "districts"]
+)
+
 PLACE_PREPS = frozenset(
     [
         "in",

@@ -12,9 +12,9 @@ from datetime import date
 
 from spacy.tokens import Span
 
-from ...knowledge.kb import Entry, KnowledgeBase
+from ...knowledge.kb import Entry, KnowledgeBase, slug
 from ...records import Actor
-from .drafts import KIND_RANK
+from .drafts import KIND_RANK, Draft
 
 
 def before_office(entry: Entry, when: date | None) -> bool:
@@ -70,6 +70,44 @@ def surname_entries(
             found = [e for e in found if kb.headed_state(e.actor.id)]
         return found if len({e.actor.id for e in found}) == 1 else []
     return [e for e in entries if fits(e, published, hints) or titled(span, e)]
+
+
+def kin_country(
+    entries: Sequence[Entry], published: date | None, hints: Counter[str | None]
+) -> tuple[str, str | None] | None:
+    """The country, and in an undated article the sector, of a surname no one person can be
+    linked from, when every bearer the base knows of a country the article names is of that
+    one country and there are several: "Bush" in an undated story naming the United States
+    is an American leader whichever Bush is meant (the two presidents and a governor). One
+    bearer alone is no such evidence ("Goma", "Frank" may be anyone, or a place). A dated
+    article says which term is meant, so there the sector is left open."""
+    found = [e for e in entries if e.actor.country and hints.get(e.actor.country, 0) > 0]
+    countries = {e.actor.country for e in found}
+    if len({e.actor.id for e in found}) < 2 or len(countries) != 1:
+        return None
+    sectors = {e.actor.sector for e in found}
+    sector = sectors.pop() if len(sectors) == 1 and published is None else None
+    return countries.pop() or "", sector
+
+
+def kin_draft(
+    span: Span,
+    entries: Sequence[Entry],
+    published: date | None,
+    hints: Counter[str | None],
+    in_full: set[str],
+) -> list[Draft]:
+    """An unknown person of the country all the surname's known bearers share (see
+    ``kin_country``); none when one of them is named in full (coreference links him)."""
+    if any(e.actor.id in in_full for e in entries):
+        return []
+    kin = kin_country(entries, published, hints)
+    if kin is None:
+        return []
+    country, sector = kin
+    actor = Actor(id=slug(span.text), name=span.text, country=country, sector=sector, kind="person")
+    rule = "surname several of its leaders bear"
+    return [Draft(span.start, span.end, actor, rule, "person", head=span.root.i, text=span.text)]
 
 
 def titled(span: Span, entry: Entry) -> bool:

@@ -29,7 +29,9 @@ from .compounds import Compounder, regional_peoples
 from .context import (
     acting_state,
     countries_named,
+    domestic_body,
     era,
+    international,
     main_country,
     named_town,
     org_country,
@@ -59,12 +61,13 @@ from .drafts import (
     FORMER,
     NOT_ACTOR_ENTS,
     PLACE_PREPS,
+    SETTLEMENTS,
     Draft,
     agent_at,
     by_token,
     for_body,
 )
-from .entries import choose, existing, on_the_day, surname_entries, unsettled_groups
+from .entries import choose, existing, kin_draft, on_the_day, surname_entries, unsettled_groups
 
 
 def _known_draft(span: Span, actor: Actor, rule: str, kind: str) -> Draft:
@@ -187,7 +190,10 @@ class ActorResolver:
                 # Kivu is not the Congolese prime minister of 1991). Without it, a full name
                 # earlier still links it (coref), else it is an unknown person or a place.
                 entries = surname_entries(m.entries, span, published, hints, in_full, self.kb)
-                if not entries or not bare_surname(span):
+                if not bare_surname(span):
+                    continue
+                if not entries:
+                    drafts += kin_draft(span, m.entries, published, hints, in_full)
                     continue
                 m = replace(m, entries=tuple(entries))
             if unsettled_groups(m.entries, hints):
@@ -309,9 +315,11 @@ class ActorResolver:
                 # "the US Justice Department", "Columbus Police Department", "Ethiopia's
                 # House of People's Representatives": the country its name or owner gives.
                 return draft("org", "named entity: organisation of a named country", own, sector)
-            # A party, court or newspaper the base does not know is the story's own.
-            country = home if sector in sectors.DOMESTIC_ORGS else None
-            return draft("org", "named entity: organisation", country, sector)
+            # A party, court or newspaper the base does not know is the story's own; so is a
+            # body whose name gives no sector (see ``domestic_body``).
+            ours = sector in sectors.DOMESTIC_ORGS and not international(ent)
+            ours = ours or (sector is None and domestic_body(ent, self.gazetteer))
+            return draft("org", "named entity: organisation", home if ours else None, sector)
         if label in ("GPE", "LOC", "FAC") or (
             label == "NORP" and self.gazetteer is not None and ent.text in self.gazetteer
         ):
@@ -338,7 +346,7 @@ class ActorResolver:
         prep = root.head
         if prep.lower_ in PLACE_PREPS or prep.lower_ in ("from", "to"):
             return True
-        return prep.lower_ == "of" and prep.head.lemma_.lower() in _SETTLEMENTS
+        return prep.lower_ == "of" and prep.head.lemma_.lower() in SETTLEMENTS
 
     def _gazetteer_words(self, doc: Doc, taken: set[int]) -> list[Draft]:
         """Proper nouns after "in", "near"... that the tagger missed but the gazetteer knows."""
@@ -499,10 +507,9 @@ _STORY_PERSON = "named entity: person in the story's country"
 # story's country's.
 _SERVANTS = sectors.STATE | {"ELI"}
 _ROLES = frozenset(["OPP", "REB", "INS", "SEP", "UAF"])
+
+
 # Nouns whose "of" names a place: "the city of Goma".
-_SETTLEMENTS = frozenset(["city", "town", "village", "capital", "province", "region", "district"])
-
-
 def _inside_longer_name(span: Span, entries: Sequence[Entry], covered: set[int]) -> bool:
     """A country name inside a longer person or organisation name is part of that name,
     unless the whole 'name' is made of known names ("Bosnian Serbs" tagged as a person)."""
