@@ -952,3 +952,15 @@ def test_a_commissioners_title_gives_the_government_sector(pipeline):
     found = resolve_sectors(pipeline, text, date(2022, 8, 1))
     person = next(v for k, v in found.items() if k.endswith("Marriott"))
     assert person[1:3] == ("GBR", "GOV")
+
+
+def test_a_state_waging_war_under_its_name_is_its_forces(pipeline):
+    found = resolve_sectors(pipeline, "Ethiopia shelled the town of Adigrat on Monday.")
+    assert found["Ethiopia"] == ("ETH", "ETH", "MIL", False)
+    found = resolve_sectors(pipeline, "Kenya sent 400 troops to Haiti in June.")
+    assert found["Kenya"][2] == "MIL"
+    found = resolve_sectors(pipeline, "Azerbaijan's offensive lasted a day.")
+    assert found["Azerbaijan"][2] == "MIL"
+    # speaking of an attack is the government's act
+    found = resolve_sectors(pipeline, "Egypt condemned the attacks in Sinai on Monday.")
+    assert found["Egypt"][2] == "GOV"

@@ -43,6 +43,7 @@ from .context import (
     sole_countries,
     story_of,
     unnamed_story,
+    waging_war,
 )
 from .coref import (
     as_of,
@@ -142,7 +143,8 @@ class ActorResolver:
             people = people_of(doc, d)
             if acting_state(d) or people == "GOV":
                 # its code stays the state's, as CAMEO codes "Turkey" (TUR, not TURGOV)
-                d.actor = replace(d.actor, sector="GOV", cameo=d.actor.country)
+                sector = "MIL" if waging_war(d, doc) else "GOV"
+                d.actor = replace(d.actor, sector=sector, cameo=d.actor.country)
             elif people == "CVL":
                 # some of its people, not the state: an agent of the camps' bystanders
                 c = d.actor.country
