@@ -964,3 +964,14 @@ def test_a_state_waging_war_under_its_name_is_its_forces(pipeline):
     # speaking of an attack is the government's act
     found = resolve_sectors(pipeline, "Egypt condemned the attacks in Sinai on Monday.")
     assert found["Egypt"][2] == "GOV"
+
+
+def test_drivers_guards_and_convoys_are_agents_of_the_country_last_named(pipeline):
+    text = (
+        "Gunmen attacked a military convoy in northern Mali on Sunday. Border guards "
+        "detained two drivers near the town of Gao."
+    )
+    found = resolve_sectors(pipeline, text, date(2022, 5, 1))
+    assert found["military convoy"][1:3] == ("MLI", "MIL")
+    assert found["Border guards"][1:3] == ("MLI", "COP")
+    assert found["drivers"][1:3] == ("MLI", "CVL")

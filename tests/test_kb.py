@@ -226,3 +226,9 @@ def test_kb_leaders_are_people_of_the_base_and_groups_exist(sections):
     assert led["khalifa-haftar"] == "lna" and led["mohamed-hamdan-dagalo"] == "rsf"
     assert set(led) <= people, set(led) - people
     assert set(led.values()) <= groups
+
+
+def test_each_agent_noun_is_listed_once(sections):
+    # the file's own rule: a noun under two sectors (or twice) would be read by list order
+    nouns = [n for table in sections["agents"] for words in table.values() for n in words]
+    assert sorted(n for n in set(nouns) if nouns.count(n) > 1) == []
