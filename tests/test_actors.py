@@ -975,3 +975,13 @@ def test_drivers_guards_and_convoys_are_agents_of_the_country_last_named(pipelin
     assert found["military convoy"][1:3] == ("MLI", "MIL")
     assert found["Border guards"][1:3] == ("MLI", "COP")
     assert found["drivers"][1:3] == ("MLI", "CVL")
+
+
+def test_a_chairman_leads_a_party_unless_a_named_body_says_whose(pipeline):
+    text = "Kenya's vote count was disputed. Chairman John Mbadi said the party would appeal."
+    found = resolve_sectors(pipeline, text, date(2022, 8, 20))
+    assert found["John Mbadi"][1:3] == ("KEN", "PTY")
+    text = "Kenya's Independent Electoral Commission chairman Peter Otieno declared the result."
+    found = resolve_sectors(pipeline, text, date(2022, 8, 20))
+    otieno = next(v for k, v in found.items() if k.endswith("Otieno"))
+    assert otieno[1:3] == ("KEN", "GOV")

@@ -446,7 +446,7 @@ class ActorResolver:
                 if other and other.kind == "igo":
                     # "Arab League Secretary-General Chedli Klibi" works for the organisation.
                     return None, "IGO", doc[span.start : d.start].text, True
-                if other and other.kind == "group" and other.actor.sector:
+                if other and other.kind in ("group", "org") and other.actor.sector:
                     body = other
                 found, first = agent_at(self.kb, doc, tok)
                 if found and not other:
