@@ -985,3 +985,13 @@ def test_a_chairman_leads_a_party_unless_a_named_body_says_whose(pipeline):
     found = resolve_sectors(pipeline, text, date(2022, 8, 20))
     otieno = next(v for k, v in found.items() if k.endswith("Otieno"))
     assert otieno[1:3] == ("KEN", "GOV")
+
+
+def test_the_nation_described_is_the_state_last_named(pipeline):
+    text = "Georgia held elections on Sunday. The Caucasus nation chose a new parliament."
+    found = resolve_sectors(pipeline, text, date(2024, 10, 27))
+    assert found["The Caucasus nation"][1] == "GEO"
+    # a neighbouring country is another state
+    text = "Georgia held elections on Sunday. The neighbouring country sent observers."
+    found = resolve_sectors(pipeline, text, date(2024, 10, 27))
+    assert "The neighbouring country" not in found

@@ -319,6 +319,8 @@ def bare_countries(
     country co-operates"); "this country" -> the story's, the paper's own. After a locative
     preposition ("attacks in the country") it is that state as a place."""
     taken = {i for d in drafts for i in range(d.start, d.end)}
+    # a region or body the tagger found inside "the Caucasus nation" does not name another
+    actors = {i for d in drafts if d.kind not in _DESCRIBERS for i in range(d.start, d.end)}
     states = sorted(
         (d for d in drafts if d.kind in _STATE_KINDS and d.actor.country), key=lambda d: d.start
     )
@@ -328,10 +330,12 @@ def bare_countries(
         if tok.i in taken or tok.lower_ not in _STATE_NOUNS or tok.pos_ != "NOUN":
             continue
         det = [c for c in tok.children if c.dep_ == "det"]
-        if tok.i == 0 or len(det) != 1 or det[0].i != tok.i - 1 or det[0].lower_ not in _THIS:
+        if tok.i == 0 or len(det) != 1 or det[0].lower_ not in _THIS:
             continue
-        if any(c.dep_ in ("amod", "compound", "prep", "appos", "nummod") for c in tok.children):
-            continue  # "the whole country", "the country of their birth"
+        if not _describes_it(doc[det[0].i + 1 : tok.i], actors):
+            continue  # "the neighbouring country", "the Russian nation", "the whole country"
+        if any(c.dep_ in ("prep", "appos", "nummod") for c in tok.children):
+            continue  # "the country of their birth"
         # "this country" is the paper's own, the story's; "the country" the state named last,
         # in this sentence or the one before
         near = [
@@ -346,19 +350,34 @@ def bare_countries(
         place = tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
         found.append(
             Draft(
-                tok.i - 1,
+                det[0].i,
                 tok.i + 1,
                 actor,
                 "the state last named" if by_name else "the state of the story",
                 "country",
                 is_place=place,
                 head=tok.i,
-                text=doc[tok.i - 1 : tok.i + 1].text,
+                text=doc[det[0].i : tok.i + 1].text,
             )
         )
     return found
 
 
+def _describes_it(words: Span, taken: set[int]) -> bool:
+    """Whether the words between "the" and "country" only describe the state meant ("the
+    Caucasus nation", "the oil-rich kingdom", "the war-torn country"): none names another
+    actor, none points to another state or to its whole land ("neighbouring", "whole")."""
+    if len(words) > _DESCRIBING:
+        return False
+    return not any(t.i in taken or t.lower_ in _ANOTHER for t in words)
+
+
+_DESCRIBING = 3
+_DESCRIBERS = frozenset(["org", "place"])
+_ANOTHER = frozenset(
+    "neighbouring neighboring other another same host home whole entire foreign donor member "
+    "third first second each every any new one".split()
+)
 # Names of a state that stand for the one last named, and the kinds of draft that name one.
 _STATE_NOUNS = frozenset(["country", "nation", "kingdom", "republic"])
 _THIS = frozenset(["the", "this"])
