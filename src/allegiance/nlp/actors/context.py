@@ -305,8 +305,8 @@ def waging_war(d: Draft, doc: Doc) -> bool:
     the owner of the act ("Israel's offensive"), the one who launches it ("unleashed an
     offensive") or who sends, deploys or has forces and arms ("Burundi sent 190 troops").
     It acts through its forces, and the coders of the news gold and of our training
-    articles code it so (training: MIL for 87 of 105 such states as the source of an
-    assault, news.dev 18 of 24)."""
+    articles code it so (a state named by its name or capital as the source of an assault:
+    MIL 86 times of 110 in the training articles, 18 of 25 in news.dev)."""
     if d.head < 0:
         return False
     tok = doc[d.head]

@@ -363,13 +363,13 @@ def bare_countries(
     return found
 
 
-def _describes_it(words: Span, taken: set[int]) -> bool:
+def _describes_it(words: Span, actors: set[int]) -> bool:
     """Whether the words between "the" and "country" only describe the state meant ("the
     Caucasus nation", "the oil-rich kingdom", "the war-torn country"): none names another
     actor, none points to another state or to its whole land ("neighbouring", "whole")."""
     if len(words) > _DESCRIBING:
         return False
-    return not any(t.i in taken or t.lower_ in _ANOTHER for t in words)
+    return not any(t.i in actors or t.lower_ in _ANOTHER for t in words)
 
 
 _DESCRIBING = 3
